@@ -1,0 +1,39 @@
+// Configuration: enters once, from the environment, validated at start-up.
+//
+// Config::from_env takes the whole environment as a map (main() builds it
+// from `environ`; tests build it by hand), so nothing else ever calls getenv.
+// A missing or invalid setting, or an unknown CLICKHOUSE_* variable (a typo
+// would otherwise be ignored silently), is an ErrorKind::config error whose
+// message names the variable and never contains a secret.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "runtime/error.h"
+
+namespace k2c {
+
+using EnvMap = std::map<std::string, std::string>;
+
+EnvMap env_from_environ(char** environ);
+
+struct Config {
+  std::string clickhouse_url;  // without trailing '/'
+  std::string clickhouse_user = "default";
+  std::string clickhouse_password;  // secret: never logged
+  std::string clickhouse_database = "default";
+  std::string clickhouse_ca_file;  // optional CA bundle for https
+  std::string routes_table;
+  std::string dead_letter_table = "kinesis_dead_letter";
+  int route_cache_ttl_seconds = 60;
+  std::string dynamodb_endpoint;  // e.g. https://dynamodb.us-east-1.amazonaws.com
+  std::string aws_region;
+  std::string aws_access_key_id;
+  std::string aws_secret_access_key;  // secret
+  std::string aws_session_token;      // secret
+
+  static Result<Config> from_env(const EnvMap& env);
+};
+
+}  // namespace k2c

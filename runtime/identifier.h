@@ -1,0 +1,16 @@
+// ClickHouse identifiers that we accept from configuration and from the
+// routes table. Names are never SQL text: they must match
+// [A-Za-z_][A-Za-z0-9_]* (at most 255 bytes) and are always backtick-quoted.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace k2c {
+
+bool is_identifier(std::string_view name) noexcept;
+
+// `name` with backticks; `name` must satisfy is_identifier.
+std::string quote_identifier(std::string_view name);
+
+}  // namespace k2c
