@@ -24,10 +24,13 @@ const char* to_string(ErrorKind kind) noexcept;
 struct Error {
   ErrorKind kind;
   std::string message;
+  // A short stable token for machines (the dead-letter table's error_kind,
+  // e.g. "invalid_json", "value_rejected"); static storage, may be empty.
+  const char* code = "";
 };
 
-inline Error make_error(ErrorKind kind, std::string message) {
-  return Error{kind, std::move(message)};
+inline Error make_error(ErrorKind kind, std::string message, const char* code = "") {
+  return Error{kind, std::move(message), code};
 }
 
 // A minimal std::expected stand-in (C++23 is not our baseline).

@@ -1,0 +1,188 @@
+// Integer, float, decimal and bool encoders.
+#include <charconv>
+#include <cmath>
+
+#include "schema/bytes.h"
+#include "schema/encoder_families.h"
+#include "schema/numeric_text.h"
+
+namespace k2c {
+namespace {
+
+void put_wide(std::string& out, const Wide& w, int bytes) {
+  // Limbs are little-endian 64-bit words; RowBinary wants the low `bytes`.
+  char buf[32];
+  for (size_t i = 0; i < 4; ++i) std::memcpy(buf + i * 8, &w[i], 8);
+  out.append(buf, static_cast<size_t>(bytes));
+}
+
+// Int8..Int256 and UInt8..UInt256: one encoder, parameterised by width.
+class IntegerEncoder final : public Encoder {
+ public:
+  IntegerEncoder(const TypeNode& t, int bits, bool is_signed)
+      : Encoder(t), bits_(bits), signed_(is_signed) {}
+
+  Status from_number(std::string_view text, std::string& out) const override {
+    return parse(text, text, out);
+  }
+  Status from_string(std::string_view s, std::string& out) const override {
+    return parse(s, "\"" + std::string(s) + "\"", out);
+  }
+  void write_default(std::string& out) const override { out.append(static_cast<size_t>(bits_ / 8), '\0'); }
+
+ private:
+  Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+    // Fast path: up to 18 plain digits fit an int64 without overflow checks.
+    if (bits_ <= 64 && !text.empty() && text.size() <= 19) {
+      size_t i = text[0] == '-' ? 1 : 0;
+      size_t n = text.size() - i;
+      if (n >= 1 && n <= 18) {
+        int64_t v = 0;
+        bool plain = true;
+        for (size_t k = i; k < text.size(); ++k) {
+          unsigned d = static_cast<unsigned char>(text[k]) - '0';
+          if (d > 9) {
+            plain = false;
+            break;
+          }
+          v = v * 10 + d;
+        }
+        if (plain) {
+          if (i == 1) v = -v;
+          if (!in_range(v)) return reject("an integer in range", shown);
+          put_fixed(out, v);  // little-endian two's complement ...
+          out.resize(out.size() - (8 - static_cast<size_t>(bits_ / 8)));  // ... low bytes only
+          return ok_status();
+        }
+      }
+    }
+    NumberText n;
+    if (!parse_number_text(text, n)) return reject("an integer", shown);
+    Wide magnitude, value;
+    switch (scaled_magnitude(n, 0, /*truncate=*/false, 0, magnitude)) {
+      case NumberStatus::fraction: return reject("an integer without fraction", shown);
+      case NumberStatus::overflow: return reject("an integer in range", shown);
+      case NumberStatus::ok: break;
+    }
+    if (!to_twos_complement(n.negative, magnitude, bits_, signed_, value))
+      return reject("an integer in range", shown);
+    put_wide(out, value, bits_ / 8);
+    return ok_status();
+  }
+
+  bool in_range(int64_t v) const {
+    if (bits_ == 64) return signed_ || v >= 0;
+    if (signed_) {
+      int64_t lim = int64_t{1} << (bits_ - 1);
+      return v >= -lim && v < lim;
+    }
+    return v >= 0 && v < (int64_t{1} << bits_);
+  }
+
+  int bits_;
+  bool signed_;
+};
+
+template <typename T>
+class FloatEncoder final : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_number(std::string_view text, std::string& out) const override {
+    return parse(text, text, out);
+  }
+  Status from_string(std::string_view s, std::string& out) const override {
+    return parse(s, "\"" + std::string(s) + "\"", out);
+  }
+  void write_default(std::string& out) const override { put_fixed(out, T{0}); }
+
+ private:
+  Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+    T v{};
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range) return reject("a number in range", shown);
+    if (ec != std::errc() || p != text.data() + text.size() || text.empty())
+      return reject("a number", shown);
+    put_fixed(out, v);
+    return ok_status();
+  }
+};
+
+class DecimalEncoder final : public Encoder {
+ public:
+  DecimalEncoder(const TypeNode& t, int bits) : Encoder(t), bits_(bits), p_(t.precision), s_(t.scale) {}
+  Status from_number(std::string_view text, std::string& out) const override {
+    return parse(text, text, out);
+  }
+  Status from_string(std::string_view s, std::string& out) const override {
+    return parse(s, "\"" + std::string(s) + "\"", out);
+  }
+  void write_default(std::string& out) const override { out.append(static_cast<size_t>(bits_ / 8), '\0'); }
+
+ private:
+  Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+    NumberText n;
+    if (!parse_number_text(text, n)) return reject("a decimal number", shown);
+    Wide magnitude, value;
+    if (scaled_magnitude(n, s_, /*truncate=*/true, p_, magnitude) != NumberStatus::ok)
+      return reject("at most " + std::to_string(p_ - s_) + " integer digits", shown);
+    if (!to_twos_complement(n.negative, magnitude, bits_, true, value))
+      return reject("a decimal in range", shown);
+    put_wide(out, value, bits_ / 8);
+    return ok_status();
+  }
+  int bits_, p_, s_;
+};
+
+class BoolEncoder final : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_bool(bool b, std::string& out) const override {
+    out.push_back(b ? '\1' : '\0');
+    return ok_status();
+  }
+  Status from_number(std::string_view text, std::string& out) const override {
+    if (text == "0" || text == "1") {
+      out.push_back(text == "1" ? '\1' : '\0');
+      return ok_status();
+    }
+    return reject("true, false, 0 or 1", text);
+  }
+  Status from_string(std::string_view s, std::string&) const override {
+    return reject("true, false, 0 or 1", "\"" + std::string(s) + "\"");
+  }
+  void write_default(std::string& out) const override { out.push_back('\0'); }
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_integer_encoder(const TypeNode& t) {
+  switch (t.id) {
+    case TypeId::Int8: return std::make_unique<IntegerEncoder>(t, 8, true);
+    case TypeId::Int16: return std::make_unique<IntegerEncoder>(t, 16, true);
+    case TypeId::Int32: return std::make_unique<IntegerEncoder>(t, 32, true);
+    case TypeId::Int64: return std::make_unique<IntegerEncoder>(t, 64, true);
+    case TypeId::Int128: return std::make_unique<IntegerEncoder>(t, 128, true);
+    case TypeId::Int256: return std::make_unique<IntegerEncoder>(t, 256, true);
+    case TypeId::UInt8: return std::make_unique<IntegerEncoder>(t, 8, false);
+    case TypeId::UInt16: return std::make_unique<IntegerEncoder>(t, 16, false);
+    case TypeId::UInt32: return std::make_unique<IntegerEncoder>(t, 32, false);
+    case TypeId::UInt64: return std::make_unique<IntegerEncoder>(t, 64, false);
+    case TypeId::UInt128: return std::make_unique<IntegerEncoder>(t, 128, false);
+    default: return std::make_unique<IntegerEncoder>(t, 256, false);
+  }
+}
+
+std::unique_ptr<Encoder> make_float_encoder(const TypeNode& t) {
+  if (t.id == TypeId::Float32) return std::make_unique<FloatEncoder<float>>(t);
+  return std::make_unique<FloatEncoder<double>>(t);
+}
+
+std::unique_ptr<Encoder> make_decimal_encoder(const TypeNode& t) {
+  int bits = t.id == TypeId::Decimal32 ? 32 : t.id == TypeId::Decimal64 ? 64
+             : t.id == TypeId::Decimal128 ? 128 : 256;
+  return std::make_unique<DecimalEncoder>(t, bits);
+}
+
+std::unique_ptr<Encoder> make_bool_encoder(const TypeNode& t) { return std::make_unique<BoolEncoder>(t); }
+
+}  // namespace k2c

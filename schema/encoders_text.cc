@@ -1,0 +1,215 @@
+// String, FixedString, UUID, IPv4/IPv6 and Enum encoders.
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "schema/bytes.h"
+#include "schema/encoder_families.h"
+#include "schema/numeric_text.h"
+
+namespace k2c {
+namespace {
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string_view trim_ws(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// String takes any JSON value: strings unescaped, everything else as its
+// JSON text exactly as written (without surrounding whitespace).
+class StringEncoder final : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_string(std::string_view s, std::string& out) const override {
+    put_string(out, s);
+    return ok_status();
+  }
+  Status from_number(std::string_view text, std::string& out) const override {
+    put_string(out, text);
+    return ok_status();
+  }
+  Status from_bool(bool b, std::string& out) const override {
+    put_string(out, b ? "true" : "false");
+    return ok_status();
+  }
+  Status from_array(simdjson::ondemand::array a, std::string& out) const override {
+    std::string_view raw;
+    if (auto e = a.raw_json().get(raw)) return invalid_json(e);
+    put_string(out, trim_ws(raw));
+    return ok_status();
+  }
+  Status from_object(simdjson::ondemand::object o, std::string& out) const override {
+    std::string_view raw;
+    if (auto e = o.raw_json().get(raw)) return invalid_json(e);
+    put_string(out, trim_ws(raw));
+    return ok_status();
+  }
+  void write_default(std::string& out) const override { out.push_back('\0'); }
+};
+
+class FixedStringEncoder final : public Encoder {
+ public:
+  explicit FixedStringEncoder(const TypeNode& t) : Encoder(t), n_(t.size) {}
+  Status from_string(std::string_view s, std::string& out) const override {
+    if (s.size() > n_) return reject("at most " + std::to_string(n_) + " bytes", quoted(s));
+    out.append(s.data(), s.size());
+    out.append(n_ - s.size(), '\0');
+    return ok_status();
+  }
+  void write_default(std::string& out) const override { out.append(n_, '\0'); }
+
+ private:
+  size_t n_;
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// UUID: RowBinary writes the high 64 bits then the low 64 bits, each
+// little-endian (ClickHouse stores UUID as a UInt128 of two UInt64 halves).
+class UuidEncoder final : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_string(std::string_view s, std::string& out) const override {
+    if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+      return reject("a UUID (8-4-4-4-12 hex)", quoted(s));
+    uint64_t halves[2] = {0, 0};
+    int nibbles = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+      int v = hex_value(s[i]);
+      if (v < 0) return reject("a UUID (8-4-4-4-12 hex)", quoted(s));
+      uint64_t& h = halves[nibbles / 16];
+      h = (h << 4) | static_cast<uint64_t>(v);
+      ++nibbles;
+    }
+    put_fixed(out, halves[0]);
+    put_fixed(out, halves[1]);
+    return ok_status();
+  }
+  void write_default(std::string& out) const override { out.append(16, '\0'); }
+};
+
+// Dotted-quad IPv4 text: four decimal parts 0..255, no leading zeros.
+bool parse_ipv4(std::string_view s, uint32_t& out) {
+  uint32_t value = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+    size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
+    value = (value << 8) | v;
+  }
+  if (i != s.size()) return false;
+  out = value;
+  return true;
+}
+
+class IPv4Encoder final : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_string(std::string_view s, std::string& out) const override {
+    uint32_t v;
+    if (!parse_ipv4(s, v)) return reject("an IPv4 address", quoted(s));
+    put_fixed(out, v);  // UInt32, little-endian
+    return ok_status();
+  }
+  void write_default(std::string& out) const override { out.append(4, '\0'); }
+};
+
+class IPv6Encoder final : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_string(std::string_view s, std::string& out) const override {
+    unsigned char bytes[16] = {0};
+    uint32_t v4;
+    if (parse_ipv4(s, v4)) {  // IPv4 text -> IPv4-mapped ::ffff:a.b.c.d
+      bytes[10] = bytes[11] = 0xff;
+      bytes[12] = static_cast<unsigned char>(v4 >> 24);
+      bytes[13] = static_cast<unsigned char>(v4 >> 16);
+      bytes[14] = static_cast<unsigned char>(v4 >> 8);
+      bytes[15] = static_cast<unsigned char>(v4);
+    } else {
+      char buf[64];
+      if (s.size() >= sizeof(buf)) return reject("an IPv6 address", quoted(s));
+      std::memcpy(buf, s.data(), s.size());
+      buf[s.size()] = '\0';
+      if (inet_pton(AF_INET6, buf, bytes) != 1) return reject("an IPv6 address", quoted(s));
+    }
+    out.append(reinterpret_cast<const char*>(bytes), 16);  // network byte order
+    return ok_status();
+  }
+  void write_default(std::string& out) const override { out.append(16, '\0'); }
+};
+
+// Enum8/16: RowBinary carries the number and the server does not check it,
+// so only defined names and numbers pass.
+class EnumEncoder final : public Encoder {
+ public:
+  explicit EnumEncoder(const TypeNode& t)
+      : Encoder(t), values_(t.enum_values), wide_(t.id == TypeId::Enum16) {
+    default_ = values_.empty() ? 0 : values_[0].second;
+    for (const auto& [name, v] : values_) default_ = std::min(default_, v);
+  }
+  Status from_string(std::string_view s, std::string& out) const override {
+    for (const auto& [name, v] : values_) {
+      if (name == s) {
+        put(out, v);
+        return ok_status();
+      }
+    }
+    return reject("one of the Enum's names", quoted(s));
+  }
+  Status from_number(std::string_view text, std::string& out) const override {
+    NumberText n;
+    Wide mag;
+    if (parse_number_text(text, n) &&
+        scaled_magnitude(n, 0, false, 6, mag) == NumberStatus::ok) {
+      int64_t v = static_cast<int64_t>(mag[0]) * (n.negative ? -1 : 1);
+      for (const auto& [name, value] : values_) {
+        if (value == v) {
+          put(out, value);
+          return ok_status();
+        }
+      }
+    }
+    return reject("one of the Enum's values", text);
+  }
+  void write_default(std::string& out) const override { put(out, default_); }
+
+ private:
+  void put(std::string& out, int16_t v) const {
+    if (wide_) put_fixed(out, v);
+    else put_fixed(out, static_cast<int8_t>(v));
+  }
+  std::vector<std::pair<std::string, int16_t>> values_;
+  bool wide_;
+  int16_t default_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_string_encoder(const TypeNode& t) {
+  if (t.id == TypeId::FixedString) return std::make_unique<FixedStringEncoder>(t);
+  return std::make_unique<StringEncoder>(t);
+}
+std::unique_ptr<Encoder> make_uuid_encoder(const TypeNode& t) { return std::make_unique<UuidEncoder>(t); }
+std::unique_ptr<Encoder> make_ip_encoder(const TypeNode& t) {
+  if (t.id == TypeId::IPv4) return std::make_unique<IPv4Encoder>(t);
+  return std::make_unique<IPv6Encoder>(t);
+}
+std::unique_ptr<Encoder> make_enum_encoder(const TypeNode& t) { return std::make_unique<EnumEncoder>(t); }
+
+}  // namespace k2c
