@@ -67,6 +67,7 @@ class Parser {
     size_t start = pos_;
     if (pos_ < s_.size() && (s_[pos_] == '-' || s_[pos_] == '+')) ++pos_;
     while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    if (pos_ == start) return false;  // nothing to read: never look past the end
     const char* b = s_.data() + start;
     if (*b == '+') ++b;
     auto [p, ec] = std::from_chars(b, s_.data() + pos_, out);
@@ -109,17 +110,43 @@ class Parser {
   bool element_name(std::string& out) {
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == '`') {
-      size_t end = s_.find('`', pos_ + 1);
-      if (end == std::string_view::npos) return false;
-      out.assign(s_.substr(pos_ + 1, end - pos_ - 1));
-      pos_ = end + 1;
-      return true;
+      // The server backquotes with backslash escapes (`a\`b`); `` is a quote too.
+      out.clear();
+      for (size_t i = pos_ + 1; i < s_.size(); ++i) {
+        char c = s_[i];
+        if (c == '\\' && i + 1 < s_.size()) {
+          out.push_back(s_[++i]);
+        } else if (c == '`') {
+          if (i + 1 < s_.size() && s_[i + 1] == '`') {
+            out.push_back('`');
+            ++i;
+            continue;
+          }
+          pos_ = i + 1;
+          return true;
+        } else {
+          out.push_back(c);
+        }
+      }
+      return false;
     }
     out.assign(identifier());
     return !out.empty();
   }
 
+  // Type texts come from the server, but a bound keeps a pathological one
+  // from exhausting the stack (ClickHouse's own parser stops at 1000).
+  static constexpr int kMaxDepth = 100;
+
   Result<TypeNode> parse() {
+    if (depth_ >= kMaxDepth) return fail("type nested too deeply");
+    ++depth_;
+    auto result = parse_one();
+    --depth_;
+    return result;
+  }
+
+  Result<TypeNode> parse_one() {
     size_t start = pos_;
     std::string_view name = identifier();
     if (name.empty()) return fail("expected a type name");
@@ -257,6 +284,7 @@ class Parser {
 
   std::string_view s_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

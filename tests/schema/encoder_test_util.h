@@ -1,8 +1,10 @@
 // Test helpers: encode one JSON value with one ClickHouse type.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <ostream>
 #include <string>
 
 #include "schema/encoder.h"
@@ -44,6 +46,30 @@ inline EncodeResult encode_json(const std::string& type_text, const std::string&
   auto st = encoder->encode(v, out);
   if (!st.ok()) return {false, "", st.error().message, st.error().code, out.size() - 1};
   return {true, to_hex(std::string_view(out).substr(1)), "", "", 0};
+}
+
+// One row of an encoding table: the JSON value, the column type, and the
+// expected RowBinary as hex, or nullptr when the value must be rejected.
+struct Case {
+  const char* type;
+  const char* json;
+  const char* hex;
+};
+
+inline void PrintTo(const Case& c, std::ostream* os) { *os << c.type << " <- " << c.json; }
+
+// Checks one row: exact bytes on success; on rejection a non-empty error
+// code and an untouched buffer.
+inline void expect_case(const Case& c) {
+  auto r = encode_json(c.type, c.json);
+  if (c.hex == nullptr) {
+    EXPECT_FALSE(r.ok) << c.type << " <- " << c.json << " gave " << r.hex;
+    EXPECT_EQ(r.written_on_error, 0u) << "a rejected value must leave the buffer unchanged";
+    EXPECT_FALSE(r.code.empty()) << r.error;
+  } else {
+    ASSERT_TRUE(r.ok) << c.type << " <- " << c.json << ": " << r.error;
+    EXPECT_EQ(r.hex, c.hex) << c.type << " <- " << c.json;
+  }
 }
 
 }  // namespace k2c::testing
