@@ -97,13 +97,37 @@ class FloatEncoder final : public Encoder {
 
  private:
   Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+    // Number text only (as for the integer and decimal types): from_chars
+    // alone would also take "inf", "nan", "1." and ".5" from a string.
+    NumberText n;
+    if (!parse_number_text(text, n)) return reject("a number", shown);
     T v{};
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec == std::errc::result_out_of_range) return reject("a number in range", shown);
-    if (ec != std::errc() || p != text.data() + text.size() || text.empty())
+    if (ec == std::errc::result_out_of_range) {
+      // from_chars reports underflow like overflow; a number too small for
+      // the type is still a number and rounds to (signed) zero.
+      if (!underflows(n)) return reject("a number in range", shown);
+      v = n.negative ? -T{0} : T{0};
+    } else if (ec != std::errc() || p != text.data() + text.size()) {
       return reject("a number", shown);
+    }
     put_fixed(out, v);
     return ok_status();
+  }
+
+  // True when |n| < 1, i.e. the out-of-range result was an underflow.
+  static bool underflows(const NumberText& n) {
+    std::string_view digits = n.int_digits;
+    int64_t point = static_cast<int64_t>(n.int_digits.size()) + n.exponent;
+    size_t first = 0;  // first non-zero digit of int_digits + frac_digits
+    while (first < digits.size() && digits[first] == '0') ++first;
+    if (first == digits.size()) {
+      size_t k = 0;
+      while (k < n.frac_digits.size() && n.frac_digits[k] == '0') ++k;
+      if (k == n.frac_digits.size()) return true;  // zero
+      first = digits.size() + k;
+    }
+    return static_cast<int64_t>(first) >= point;
   }
 };
 
