@@ -1,0 +1,213 @@
+#include "handler/batch.h"
+
+#include "handler/base64.h"
+#include "schema/bytes.h"
+
+namespace k2c {
+namespace {
+
+DeadLetter dead(uint32_t index, const char* code, std::string message, std::string_view raw) {
+  return DeadLetter{index, code, std::move(message), std::string(raw)};
+}
+
+}  // namespace
+
+BatchEncoder::BatchEncoder() : parser_(kMaxPayloadBytes) {}
+
+void BatchEncoder::encode(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
+                          const TablePlan& plan, bool with_defaults, EncodedBatch& out) {
+  const size_t n = plan.columns().size();
+  with_defaults_ = with_defaults;
+  slots_.resize(n);
+  provided_.assign(n, 0);
+  include_.assign(n, 1);
+  if (!with_defaults) {
+    // Start by leaving out every DEFAULT column; if some record provides one,
+    // encode again with exactly the provided set. The final set depends only
+    // on the records, so the bytes do too.
+    for (size_t c = 0; c < n; ++c) {
+      const auto& col = plan.columns()[c];
+      if (col.has_default_expression && !col.nullable && col.source == ColumnSource::payload)
+        include_[c] = 0;
+    }
+  }
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    encode_pass(records, which, plan, out);
+    if (with_defaults) break;
+    bool stable = true;
+    for (size_t c = 0; c < n; ++c) {
+      const auto& col = plan.columns()[c];
+      if (!(col.has_default_expression && !col.nullable && col.source == ColumnSource::payload))
+        continue;
+      if (include_[c] != seen_[c]) {
+        include_[c] = seen_[c];
+        stable = false;
+      }
+    }
+    if (stable) break;
+  }
+  out.with_defaults = with_defaults;
+  out.included.clear();
+  for (size_t c = 0; c < n; ++c)
+    if (include_[c]) out.included.push_back(static_cast<uint32_t>(c));
+}
+
+void BatchEncoder::encode_pass(std::span<const KinesisRecord> records,
+                               std::span<const uint32_t> which, const TablePlan& plan,
+                               EncodedBatch& out) {
+  out.body.clear();
+  out.rows.clear();
+  out.dead_letters.clear();
+  seen_.assign(plan.columns().size(), 0);
+  for (uint32_t index : which) {
+    if (encode_record(records[index], index, plan, out)) out.rows.push_back(index);
+  }
+}
+
+bool BatchEncoder::encode_record(const KinesisRecord& record, uint32_t index,
+                                 const TablePlan& plan, EncodedBatch& out) {
+  size_t len = 0;
+  if (!base64_decode(record.data_base64, decoded_, simdjson::SIMDJSON_PADDING, len)) {
+    out.dead_letters.push_back(dead(index, "invalid_base64", "kinesis.data is not valid base64",
+                                    record.data_base64));
+    return false;
+  }
+  const std::string_view payload(decoded_.data(), len);
+  if (len > kMaxPayloadBytes) {
+    out.dead_letters.push_back(dead(index, "payload_too_large",
+                                    "payload of " + std::to_string(len) +
+                                        " bytes exceeds the 1 MiB Kinesis record limit",
+                                    payload));
+    return false;
+  }
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::json_type type;
+  if (auto e = parser_.iterate(decoded_.data(), len, decoded_.size()).get(doc);
+      e || (e = doc.type().get(type))) {
+    out.dead_letters.push_back(dead(index, "invalid_json", invalid_json(e).message, payload));
+    return false;
+  }
+  if (type != simdjson::ondemand::json_type::object) {
+    out.dead_letters.push_back(
+        dead(index, "not_an_object", "the payload is JSON but not an object", payload));
+    return false;
+  }
+  simdjson::ondemand::object object;
+  if (auto e = doc.get_object().get(object)) {
+    out.dead_letters.push_back(dead(index, "invalid_json", invalid_json(e).message, payload));
+    return false;
+  }
+
+  const auto& columns = plan.columns();
+  std::fill(provided_.begin(), provided_.end(), 0);
+  const Error* failure = nullptr;
+  Error error{ErrorKind::bad_record, ""};
+  for (auto field : object) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) {
+      error = invalid_json(e);
+      failure = &error;
+      break;
+    }
+    const int c = plan.find_payload_column(key);
+    if (c < 0) continue;  // unknown keys are ignored (the value is skipped)
+    simdjson::ondemand::value value;
+    simdjson::ondemand::json_type vtype;
+    if (auto e = field.value().get(value); e || (e = value.type().get(vtype))) {
+      error = invalid_json(e);
+      failure = &error;
+      break;
+    }
+    if (vtype == simdjson::ondemand::json_type::null) {
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null) {
+        error = invalid_json(simdjson::N_ATOM_ERROR);
+        failure = &error;
+        break;
+      }
+      provided_[static_cast<size_t>(c)] = 0;  // null = missing (last occurrence wins)
+      continue;
+    }
+    seen_[static_cast<size_t>(c)] = 1;
+    if (failure != nullptr || !include_[static_cast<size_t>(c)]) continue;
+    std::string& slot = slots_[static_cast<size_t>(c)];
+    slot.clear();
+    if (auto st = columns[static_cast<size_t>(c)].encoder->encode(value, slot); !st.ok()) {
+      error = std::move(st).error();
+      if (error.message.find("invalid JSON") != 0)
+        error.message = "column `" + columns[static_cast<size_t>(c)].name + "`: " + error.message;
+      failure = &error;
+      if (std::string_view(error.code) == "invalid_json") break;
+      continue;  // keep noting which keys are present, for the column set
+    }
+    provided_[static_cast<size_t>(c)] = 1;
+  }
+  if (failure == nullptr && !at_document_end(doc)) {
+    error = make_error(ErrorKind::bad_record, "trailing bytes after the JSON object", "invalid_json");
+    failure = &error;
+  }
+  if (failure != nullptr) {
+    out.dead_letters.push_back(
+        dead(index, *failure->code ? failure->code : "value_rejected", failure->message, payload));
+    return false;
+  }
+
+  const size_t mark = out.body.size();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (!include_[c]) continue;
+    const auto& col = columns[c];
+    if (col.source != ColumnSource::payload) {
+      if (with_defaults_) out.body.push_back('\0');
+      if (auto st = write_metadata(col, record, out.body); !st.ok()) {
+        out.body.resize(mark);
+        out.dead_letters.push_back(
+            dead(index, "value_rejected", "column `" + col.name + "`: " + st.error().message, payload));
+        return false;
+      }
+    } else if (provided_[c]) {
+      if (with_defaults_) out.body.push_back('\0');
+      out.body.append(slots_[c]);
+    } else if (with_defaults_ && !col.nullable) {
+      out.body.push_back('\1');  // the server applies the column's DEFAULT
+    } else {
+      if (with_defaults_) out.body.push_back('\0');
+      col.encoder->write_default(out.body);  // NULL for Nullable, else the zero value
+    }
+  }
+  return true;
+}
+
+Status BatchEncoder::write_metadata(const PlannedColumn& column, const KinesisRecord& record,
+                                    std::string& out) const {
+  switch (column.source) {
+    case ColumnSource::stream_arn: return column.encoder->from_string(record.event_source_arn, out);
+    case ColumnSource::shard_id: return column.encoder->from_string(record.shard_id, out);
+    case ColumnSource::sequence_number:
+      return column.encoder->from_string(record.sequence_number, out);
+    case ColumnSource::partition_key: return column.encoder->from_string(record.partition_key, out);
+    case ColumnSource::arrival_time:
+      if (record.arrival_timestamp.empty()) return column.encoder->from_null(out);
+      return column.encoder->from_number(record.arrival_timestamp, out);
+    case ColumnSource::payload: break;
+  }
+  return ok_status();
+}
+
+void encode_dead_letters(std::span<const KinesisRecord> records,
+                         std::span<const DeadLetter> dead_letters, std::string_view target_table,
+                         uint32_t failed_at, std::string& out) {
+  for (const auto& d : dead_letters) {
+    const KinesisRecord& r = records[d.record];
+    put_fixed(out, failed_at);
+    put_string(out, r.event_source_arn);
+    put_string(out, r.shard_id);
+    put_string(out, r.sequence_number);
+    put_string(out, r.partition_key);
+    put_string(out, target_table);
+    put_string(out, d.code);
+    put_string(out, d.message);
+    put_string(out, d.raw);
+  }
+}
+
+}  // namespace k2c

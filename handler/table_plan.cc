@@ -1,0 +1,56 @@
+#include "handler/table_plan.h"
+
+#include "runtime/identifier.h"
+
+namespace k2c {
+namespace {
+
+ColumnSource source_of(std::string_view name) {
+  if (name == "_stream_arn") return ColumnSource::stream_arn;
+  if (name == "_shard_id") return ColumnSource::shard_id;
+  if (name == "_sequence_number") return ColumnSource::sequence_number;
+  if (name == "_partition_key") return ColumnSource::partition_key;
+  if (name == "_approximate_arrival_timestamp") return ColumnSource::arrival_time;
+  return ColumnSource::payload;
+}
+
+std::string quote_any(std::string_view name) {
+  // Column names come from the server; escape backticks and backslashes.
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('`');
+  return out;
+}
+
+}  // namespace
+
+Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
+  TablePlan plan;
+  for (const auto& c : columns) {
+    if (c.default_kind == "MATERIALIZED" || c.default_kind == "ALIAS" ||
+        c.default_kind == "EPHEMERAL")
+      continue;
+    auto type = parse_type(c.type);
+    if (!type.ok())
+      return make_error(ErrorKind::permanent,
+                        "column `" + c.name + "`: " + type.error().message, "unsupported_type");
+    PlannedColumn pc;
+    pc.name = c.name;
+    pc.quoted_name = quote_any(c.name);
+    pc.encoder = make_encoder(*type);
+    pc.nullable = pc.encoder->is_nullable();
+    pc.source = source_of(c.name);
+    pc.has_default_expression = c.default_kind == "DEFAULT" && !c.default_expression.empty();
+    if (pc.source == ColumnSource::payload)
+      plan.by_name_.emplace(c.name, static_cast<int>(plan.columns_.size()));
+    plan.columns_.push_back(std::move(pc));
+  }
+  if (plan.columns_.empty())
+    return make_error(ErrorKind::permanent, "the table has no insertable columns", "no_columns");
+  return plan;
+}
+
+}  // namespace k2c
