@@ -62,8 +62,10 @@ class DateTimeEncoder final : public Encoder {
     if (!parse_number_text(text, n) ||
         scaled_magnitude(n, 0, /*truncate=*/true, 0, mag) != NumberStatus::ok)
       return reject("Unix seconds", text);
-    bool zero = (mag[0] | mag[1] | mag[2] | mag[3]) == 0;
-    if ((n.negative && !zero) || mag[1] | mag[2] | mag[3] || mag[0] > kDateTimeMax)
+    // Any negative value, even -0.5 (which truncates to 0), is before the epoch.
+    bool negative = n.negative && (n.int_digits.find_first_not_of('0') != std::string_view::npos ||
+                                   n.frac_digits.find_first_not_of('0') != std::string_view::npos);
+    if (negative || mag[1] | mag[2] | mag[3] || mag[0] > kDateTimeMax)
       return reject("Unix seconds from 0 to 4294967295", text);
     put_fixed(out, static_cast<uint32_t>(mag[0]));
     return ok_status();
