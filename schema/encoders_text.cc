@@ -142,8 +142,10 @@ class IPv6Encoder final : public Encoder {
       bytes[14] = static_cast<unsigned char>(v4 >> 8);
       bytes[15] = static_cast<unsigned char>(v4);
     } else {
+      // inet_pton stops at a NUL: "::1\u0000junk" must not pass as ::1.
       char buf[64];
-      if (s.size() >= sizeof(buf)) return reject("an IPv6 address", quoted(s));
+      if (s.size() >= sizeof(buf) || s.find('\0') != std::string_view::npos)
+        return reject("an IPv6 address", quoted(s));
       std::memcpy(buf, s.data(), s.size());
       buf[s.size()] = '\0';
       if (inet_pton(AF_INET6, buf, bytes) != 1) return reject("an IPv6 address", quoted(s));
