@@ -1,6 +1,7 @@
 // Nullable, Array, Map and Tuple: encoders that wrap children.
 #include "schema/bytes.h"
 #include "schema/encoder_families.h"
+#include "schema/numeric_text.h"
 
 namespace k2c {
 namespace {
@@ -72,7 +73,7 @@ class MapEncoder final : public Encoder {
     for (auto field : o) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return invalid_json(e);
-      if (auto st = key_->from_string(key, out); !st.ok()) return st;
+      if (auto st = put_key(key, out); !st.ok()) return st;
       simdjson::ondemand::value v;
       if (auto e = field.value().get(v)) return invalid_json(e);
       if (auto st = value_->encode(v, out); !st.ok()) return st;
@@ -82,6 +83,24 @@ class MapEncoder final : public Encoder {
   void write_default(std::string& out) const override { out.push_back('\0'); }
 
  private:
+  // A JSON key is always a string, so its text is first offered as a string.
+  // Key types that take no string for a literal (Bool; DateTime and Enum by
+  // number) then get the text as the JSON literal it spells: "true" -> true,
+  // "1700000000" -> that number. The first rejection is the one reported.
+  Status put_key(std::string_view key, std::string& out) const {
+    const size_t mark = out.size();
+    Status st = key_->from_string(key, out);
+    if (st.ok()) return st;
+    out.resize(mark);
+    Status retry = st;
+    NumberText n;
+    if (key == "true" || key == "false") retry = key_->from_bool(key == "true", out);
+    else if (parse_number_text(key, n)) retry = key_->from_number(key, out);
+    if (retry.ok()) return retry;
+    out.resize(mark);
+    return st;
+  }
+
   std::unique_ptr<Encoder> key_, value_;
 };
 
