@@ -10,6 +10,29 @@ DeadLetter dead(uint32_t index, const char* code, std::string message, std::stri
   return DeadLetter{index, code, std::move(message), std::string(raw)};
 }
 
+bool is_valid_scalar_or_array(simdjson::ondemand::document& doc, simdjson::ondemand::json_type type) {
+  using simdjson::ondemand::json_type;
+  bool ok = false;
+  switch (type) {
+    case json_type::null: {
+      bool is_null = false;
+      ok = !doc.is_null().get(is_null) && is_null;
+      break;
+    }
+    case json_type::boolean: ok = !doc.get_bool().error(); break;
+    case json_type::number: ok = !doc.get_number().error(); break;
+    case json_type::string: ok = !doc.get_string().error(); break;
+    case json_type::array: {
+      simdjson::ondemand::array a;
+      std::string_view raw;
+      ok = !doc.get_array().get(a) && !a.raw_json().get(raw);
+      break;
+    }
+    case json_type::object: ok = true; break;
+  }
+  return ok && at_document_end(doc);
+}
+
 }  // namespace
 
 BatchEncoder::BatchEncoder() : parser_(kMaxPayloadBytes) {}
@@ -88,8 +111,12 @@ bool BatchEncoder::encode_record(const KinesisRecord& record, uint32_t index,
     return false;
   }
   if (type != simdjson::ondemand::json_type::object) {
+    // ondemand types a document by its first byte: check it is valid JSON
+    // before calling it "not an object".
+    const bool valid = is_valid_scalar_or_array(doc, type);
     out.dead_letters.push_back(
-        dead(index, "not_an_object", "the payload is JSON but not an object", payload));
+        valid ? dead(index, "not_an_object", "the payload is JSON but not an object", payload)
+              : dead(index, "invalid_json", "invalid JSON: not a JSON value", payload));
     return false;
   }
   simdjson::ondemand::object object;
