@@ -21,12 +21,32 @@
 namespace {
 
 const char* const kSchema[] = {
-    "Int8", "Int64", "Int128", "UInt256", "Float32", "Float64", "Decimal(9, 2)",
-    "Decimal(76, 30)", "Bool", "String", "FixedString(4)", "Date", "Date32", "DateTime",
-    "DateTime64(3)", "DateTime64(9, 'UTC')", "UUID", "IPv4", "IPv6", "Enum8('a' = 1, 'b' = -2)",
-    "Array(Nullable(String))", "Map(String, UInt64)", "Map(Bool, DateTime)",
+    "Int8",
+    "Int64",
+    "Int128",
+    "UInt256",
+    "Float32",
+    "Float64",
+    "Decimal(9, 2)",
+    "Decimal(76, 30)",
+    "Bool",
+    "String",
+    "FixedString(4)",
+    "Date",
+    "Date32",
+    "DateTime",
+    "DateTime64(3)",
+    "DateTime64(9, 'UTC')",
+    "UUID",
+    "IPv4",
+    "IPv6",
+    "Enum8('a' = 1, 'b' = -2)",
+    "Array(Nullable(String))",
+    "Map(String, UInt64)",
+    "Map(Bool, DateTime)",
     "Tuple(a UInt16, b Nullable(Int8), c Array(Tuple(d Date, e Float64)))",
-    "Tuple(Int8, String)", "LowCardinality(Nullable(String))",
+    "Tuple(Int8, String)",
+    "LowCardinality(Nullable(String))",
 };
 
 std::vector<std::unique_ptr<k2c::Encoder>> make_all() {

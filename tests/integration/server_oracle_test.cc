@@ -204,8 +204,14 @@ TEST(ServerOracle, ExternalDataAndMemoryTableAgree) {
 
 TEST(ServerOracle, Integers) {
   expect_same_bytes(
-      {{"a", "Int8"}, {"b", "Int16"}, {"c", "Int32"}, {"d", "Int64"},
-       {"e", "UInt8"}, {"f", "UInt16"}, {"g", "UInt32"}, {"h", "UInt64"}},
+      {{"a", "Int8"},
+       {"b", "Int16"},
+       {"c", "Int32"},
+       {"d", "Int64"},
+       {"e", "UInt8"},
+       {"f", "UInt16"},
+       {"g", "UInt32"},
+       {"h", "UInt64"}},
       {R"({"a":-128,"b":-32768,"c":-2147483648,"d":-9223372036854775808,"e":0,"f":0,"g":0,"h":0})",
        R"({"a":127,"b":32767,"c":2147483647,"d":9223372036854775807,"e":255,"f":65535,"g":4294967295,"h":18446744073709551615})",
        R"({"a":0,"b":-1,"c":42,"d":-1,"e":7,"f":300,"g":1700000000,"h":1})",
@@ -221,12 +227,14 @@ TEST(ServerOracle, Floats) {
 
 TEST(ServerOracle, Decimals) {
   // Fraction digits up to S only: 18.16 rejects more, we truncate.
-  expect_same_bytes({{"a", "Decimal(9, 2)"}, {"b", "Decimal(18, 4)"}, {"c", "Decimal32(3)"},
-                     {"d", "Decimal64(0)"}},
-                    {R"({"a":12.34,"b":12345678901234.5678,"c":-1.5,"d":123456789012345678})",
-                     R"({"a":-1.5,"b":-0.0001,"c":999999.999,"d":-1})",
-                     R"({"a":0,"b":1,"c":0.001,"d":0})",
-                     R"({"a":9999999.99,"b":-99999999999999.9999,"c":-999999.999,"d":999999999999999999})"});
+  expect_same_bytes(
+      {{"a", "Decimal(9, 2)"},
+       {"b", "Decimal(18, 4)"},
+       {"c", "Decimal32(3)"},
+       {"d", "Decimal64(0)"}},
+      {R"({"a":12.34,"b":12345678901234.5678,"c":-1.5,"d":123456789012345678})",
+       R"({"a":-1.5,"b":-0.0001,"c":999999.999,"d":-1})", R"({"a":0,"b":1,"c":0.001,"d":0})",
+       R"({"a":9999999.99,"b":-99999999999999.9999,"c":-999999.999,"d":999999999999999999})"});
 }
 
 TEST(ServerOracle, StringsAndFixedStrings) {
@@ -237,22 +245,20 @@ TEST(ServerOracle, StringsAndFixedStrings) {
 }
 
 TEST(ServerOracle, DatesAndDateTimes) {
-  expect_same_bytes({{"d", "Date"}, {"t", "DateTime('UTC')"}},
-                    {R"({"d":"1970-01-01","t":"1970-01-01 00:00:00"})",
-                     R"({"d":"2023-11-14","t":"2023-11-14 22:13:20"})",
-                     R"({"d":"2000-02-29","t":1700000000})",
-                     // 18.16's date tables end in 2105: its Date and DateTime past that
-                     // wrap (we take today's documented ranges, up to 2149-06-06 and
-                     // 2106-02-07 06:28:15; tests/schema/time_test.cc pins those bytes).
-                     R"({"d":"2105-12-31","t":"2105-12-31 23:59:59"})",
-                     R"({"d":"1999-12-31","t":0})"});
+  expect_same_bytes(
+      {{"d", "Date"}, {"t", "DateTime('UTC')"}},
+      {R"({"d":"1970-01-01","t":"1970-01-01 00:00:00"})",
+       R"({"d":"2023-11-14","t":"2023-11-14 22:13:20"})", R"({"d":"2000-02-29","t":1700000000})",
+       // 18.16's date tables end in 2105: its Date and DateTime past that
+       // wrap (we take today's documented ranges, up to 2149-06-06 and
+       // 2106-02-07 06:28:15; tests/schema/time_test.cc pins those bytes).
+       R"({"d":"2105-12-31","t":"2105-12-31 23:59:59"})", R"({"d":"1999-12-31","t":0})"});
 }
 
 TEST(ServerOracle, Uuids) {
-  expect_same_bytes({{"u", "UUID"}},
-                    {R"({"u":"00112233-4455-6677-8899-aabbccddeeff"})",
-                     R"({"u":"00000000-0000-0000-0000-000000000000"})",
-                     R"({"u":"f81d4fae-7dec-11d0-a765-00a0c91e6bf6"})"});
+  expect_same_bytes({{"u", "UUID"}}, {R"({"u":"00112233-4455-6677-8899-aabbccddeeff"})",
+                                      R"({"u":"00000000-0000-0000-0000-000000000000"})",
+                                      R"({"u":"f81d4fae-7dec-11d0-a765-00a0c91e6bf6"})"});
 }
 
 TEST(ServerOracle, Enums) {
@@ -262,16 +268,17 @@ TEST(ServerOracle, Enums) {
 }
 
 TEST(ServerOracle, ArraysTuplesNullables) {
-  expect_same_bytes({{"a", "Array(Int32)"},
-                     {"b", "Array(String)"},
-                     {"c", "Array(Nullable(Int8))"},
-                     {"d", "Array(Array(UInt8))"},
-                     {"t", "Tuple(Int8, String)"},
-                     {"n", "Nullable(Int32)"},
-                     {"m", "Nullable(String)"},
-                     {"l", "LowCardinality(String)"}},
-                    {R"({"a":[],"b":[],"c":[],"d":[],"t":[1,"a"],"n":null,"m":null,"l":""})",
-                     R"({"a":[1,-2,3],"b":["x","","z"],"c":[1,null,-1],"d":[[1],[],[2,3]],"t":[-1,""],"n":7,"m":"q","l":"lc"})"});
+  expect_same_bytes(
+      {{"a", "Array(Int32)"},
+       {"b", "Array(String)"},
+       {"c", "Array(Nullable(Int8))"},
+       {"d", "Array(Array(UInt8))"},
+       {"t", "Tuple(Int8, String)"},
+       {"n", "Nullable(Int32)"},
+       {"m", "Nullable(String)"},
+       {"l", "LowCardinality(String)"}},
+      {R"({"a":[],"b":[],"c":[],"d":[],"t":[1,"a"],"n":null,"m":null,"l":""})",
+       R"({"a":[1,-2,3],"b":["x","","z"],"c":[1,null,-1],"d":[[1],[],[2,3]],"t":[-1,""],"n":7,"m":"q","l":"lc"})"});
 }
 
 }  // namespace

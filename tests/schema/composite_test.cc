@@ -89,17 +89,17 @@ INSTANTIATE_TEST_SUITE_P(Map, CompositeEncoding, ::testing::ValuesIn(kMaps));
 
 const Case kTuples[] = {
     {"Tuple(Int8, String)", "[1,\"x\"]", "010178"},
-    {"Tuple(Int8, String)", "[1]", nullptr},                 // wrong arity
+    {"Tuple(Int8, String)", "[1]", nullptr},  // wrong arity
     {"Tuple(Int8, String)", "[1,\"x\",3]", nullptr},
     {"Tuple(Int8, String)", "[]", nullptr},
-    {"Tuple(Int8, String)", "{\"1\":1}", nullptr},           // no names to match
+    {"Tuple(Int8, String)", "{\"1\":1}", nullptr},  // no names to match
     {"Tuple(Int8, String)", "[300,\"x\"]", nullptr},
     {"Tuple(Int8, String)", "1", nullptr},
     {"Tuple(Int8, String)", "\"x\"", nullptr},
-    {"Tuple(Int8, String)", "null", "0000"},                 // zero of each element
-    {"Tuple(a Int8, b String)", "[2,\"y\"]", "020179"},      // by position
+    {"Tuple(Int8, String)", "null", "0000"},                         // zero of each element
+    {"Tuple(a Int8, b String)", "[2,\"y\"]", "020179"},              // by position
     {"Tuple(a Int8, b String)", "{\"b\":\"x\",\"a\":1}", "010178"},  // by name, any order
-    {"Tuple(a Int8, b String)", "{\"a\":1,\"zzz\":[5]}", "0100"},    // unknown ignored, missing zero
+    {"Tuple(a Int8, b String)", "{\"a\":1,\"zzz\":[5]}", "0100"},  // unknown ignored, missing zero
     {"Tuple(a Int8, b String)", "{}", "0000"},
     {"Tuple(a Int8, b String)", "{\"a\":300}", nullptr},
     {"Tuple(a Int8, b String)", "{\"zzz\":\"not checked\",\"a\":\"x\"}", nullptr},

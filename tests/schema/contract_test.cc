@@ -20,9 +20,9 @@ using testing::to_hex;
 
 struct Contract {
   const char* type;
-  const char* zero_hex;                // write_default, documented zero value
-  const char* valid;                   // one accepted JSON value
-  std::vector<const char*> invalid;    // JSON values the type must reject
+  const char* zero_hex;              // write_default, documented zero value
+  const char* valid;                 // one accepted JSON value
+  std::vector<const char*> invalid;  // JSON values the type must reject
 };
 
 void PrintTo(const Contract& c, std::ostream* os) { *os << c.type; }
@@ -143,13 +143,21 @@ const Contract kEveryType[] = {
     {"Date", "0000", "\"2020-01-01\"", {"\"2149-06-07\"", "\"2020-02-30\"", "18000", "[]"}},
     {"Date32", "00000000", "\"1900-01-01\"", {"\"1899-12-31\"", "\"x\"", "true"}},
     {"DateTime", "00000000", "1700000000", {"-1", "\"2023-11-14 22:13\"", "4294967296", "[]"}},
-    {"DateTime('Europe/Berlin')", "00000000", "\"2023-11-14T22:13:20+01:00\"",
+    {"DateTime('Europe/Berlin')",
+     "00000000",
+     "\"2023-11-14T22:13:20+01:00\"",
      {"\"2023-11-14 25:00:00\"", "true"}},
-    {"DateTime64(3)", "0000000000000000", "\"2023-11-14 22:13:20.123\"",
+    {"DateTime64(3)",
+     "0000000000000000",
+     "\"2023-11-14 22:13:20.123\"",
      {"\"1899-01-01 00:00:00\"", "\"2023-11-14 22:13:20x\"", "{}"}},
-    {"DateTime64(9, 'UTC')", "0000000000000000", "1.123456789",
+    {"DateTime64(9, 'UTC')",
+     "0000000000000000",
+     "1.123456789",
      {"\"2262-04-12 00:00:00\"", "false"}},
-    {"UUID", "00000000000000000000000000000000", "\"00112233-4455-6677-8899-aabbccddeeff\"",
+    {"UUID",
+     "00000000000000000000000000000000",
+     "\"00112233-4455-6677-8899-aabbccddeeff\"",
      {"\"00112233445566778899aabbccddeeff\"", "1", "[]"}},
     {"IPv4", "00000000", "\"10.0.0.1\"", {"\"10.0.0.256\"", "167772161", "\"::1\""}},
     {"IPv6", "00000000000000000000000000000000", "\"::1\"", {"\"1::2::3\"", "1", "{}"}},
@@ -160,7 +168,9 @@ const Contract kEveryType[] = {
     {"Map(String, UInt64)", "00", "{\"a\":1}", {"{\"a\":-1}", "{\"a\":1,\"b\":[]}", "[]", "1"}},
     {"Map(Int8, String)", "00", "{\"1\":\"x\"}", {"{\"1\":\"x\",\"300\":\"y\"}", "[]"}},
     {"Tuple(Int8, String)", "0000", "[1,\"a\"]", {"[1]", "[1,\"a\",2]", "[300,\"a\"]", "{}", "1"}},
-    {"Tuple(a UInt16, b Nullable(Int8))", "000001", "{\"b\":1}",
+    {"Tuple(a UInt16, b Nullable(Int8))",
+     "000001",
+     "{\"b\":1}",
      {"{\"a\":-1}", "{\"b\":\"x\"}", "[1]", "\"x\""}},
     {"Nullable(Int32)", "01", "7", {"\"x\"", "2147483648", "[]"}},
     {"Nullable(String)", "01", "\"x\"", {"\"\\ud800\""}},
@@ -168,10 +178,11 @@ const Contract kEveryType[] = {
     {"LowCardinality(String)", "00", "\"x\"", {"\"\\udc00\""}},
     {"LowCardinality(Nullable(String))", "01", "\"x\"", {"\"\\ud800x\""}},
     {"SimpleAggregateFunction(anyLast, Nullable(String))", "01", "\"x\"", {"\"\\ud800\""}},
-    {"Array(Map(String, Tuple(a Int8, b Array(UUID))))", "00",
+    {"Array(Map(String, Tuple(a Int8, b Array(UUID))))",
+     "00",
      "[{\"k\":{\"a\":1,\"b\":[\"00112233-4455-6677-8899-aabbccddeeff\"]}}]",
-     {"[{\"k\":{\"a\":1,\"b\":[\"nope\"]}}]", "[{\"k\":[1]}]", "[{\"k\":{\"a\":1},\"j\":{\"a\":999}}]",
-      "{}"}},
+     {"[{\"k\":{\"a\":1,\"b\":[\"nope\"]}}]", "[{\"k\":[1]}]",
+      "[{\"k\":{\"a\":1},\"j\":{\"a\":999}}]", "{}"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(EveryType, EncoderContract, ::testing::ValuesIn(kEveryType));

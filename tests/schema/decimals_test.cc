@@ -26,9 +26,9 @@ const Case kDecimal32[] = {
     {"Decimal(9, 2)", "\"12.34\"", "d2040000"},
     {"Decimal(9, 2)", "12", "b0040000"},
     {"Decimal(9, 2)", "-1.5", "6affffff"},
-    {"Decimal(9, 2)", "12.345", "d2040000"},    // truncated, not rounded
+    {"Decimal(9, 2)", "12.345", "d2040000"},  // truncated, not rounded
     {"Decimal(9, 2)", "12.349", "d2040000"},
-    {"Decimal(9, 2)", "-12.349", "2efbffff"},   // truncated toward zero
+    {"Decimal(9, 2)", "-12.349", "2efbffff"},  // truncated toward zero
     {"Decimal(9, 2)", "0.001", "00000000"},
     {"Decimal(9, 2)", "-0.001", "00000000"},
     {"Decimal(9, 2)", "1e2", "10270000"},
@@ -37,7 +37,7 @@ const Case kDecimal32[] = {
     {"Decimal(9, 2)", "1234567.89", "15cd5b07"},
     {"Decimal(9, 2)", "9999999.99", "ffc99a3b"},
     {"Decimal(9, 2)", "9999999.999", "ffc99a3b"},
-    {"Decimal(9, 2)", "12345678.9", nullptr},   // 8 integer digits > P-S = 7
+    {"Decimal(9, 2)", "12345678.9", nullptr},  // 8 integer digits > P-S = 7
     {"Decimal(9, 2)", "-12345678", nullptr},
     {"Decimal(9, 2)", "1e7", nullptr},
     {"Decimal(9, 2)", "null", "00000000"},
@@ -53,7 +53,7 @@ const Case kDecimal32[] = {
     {"Decimal32(4)", "100000", nullptr},
     {"Decimal(3, 3)", "0.999", "e7030000"},
     {"Decimal(3, 3)", "0.9999", "e7030000"},
-    {"Decimal(3, 3)", "1", nullptr},            // P-S = 0 integer digits
+    {"Decimal(3, 3)", "1", nullptr},  // P-S = 0 integer digits
     {"Decimal(3, 3)", "-0.5", "0cfeffff"},
     {"Decimal(5)", "12345", "39300000"},
     {"Decimal(5)", "1.9", "01000000"},
@@ -79,13 +79,17 @@ const Case kWideDecimals[] = {
      "ebba9833b16fb63becccfd0f094fb6f6"},
     {"Decimal(38, 10)", "12345678901234567890123456789", nullptr},
     {"Decimal128(2)", "5e34", "00000000501b7a806c23ed6a08f7c203"},
-    {"Decimal(76, 0)", "9999999999999999999999999999999999999999999999999999999999999999999999999999",
+    {"Decimal(76, 0)",
+     "9999999999999999999999999999999999999999999999999999999999999999999999999999",
      "ffffffffffffffffff0f9571f1a57577792965e8abb46407b5159911a7cc1b16"},
-    {"Decimal(76, 0)", "-9999999999999999999999999999999999999999999999999999999999999999999999999999",
+    {"Decimal(76, 0)",
+     "-9999999999999999999999999999999999999999999999999999999999999999999999999999",
      "010000000000000000f06a8e0e5a8a8886d69a17544b9bf84aea66ee5833e4e9"},
-    {"Decimal(76, 0)", "19999999999999999999999999999999999999999999999999999999999999999999999999999", nullptr},
+    {"Decimal(76, 0)",
+     "19999999999999999999999999999999999999999999999999999999999999999999999999999", nullptr},
     {"Decimal256(40)", "1.5", "000000008011f096811ff70aa5eabe142c000000000000000000000000000000"},
-    {"Decimal256(40)", "\"1.5\"", "000000008011f096811ff70aa5eabe142c000000000000000000000000000000"},
+    {"Decimal256(40)", "\"1.5\"",
+     "000000008011f096811ff70aa5eabe142c000000000000000000000000000000"},
     {"Decimal256(40)", "1e36", nullptr},
 };
 INSTANTIATE_TEST_SUITE_P(Wide, DecimalEncoding, ::testing::ValuesIn(kWideDecimals));

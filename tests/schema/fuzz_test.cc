@@ -23,15 +23,50 @@ namespace k2c {
 namespace {
 
 const char* const kWideSchema[] = {
-    "Int8", "Int16", "Int32", "Int64", "Int128", "Int256", "UInt8", "UInt16", "UInt32", "UInt64",
-    "UInt128", "UInt256", "Float32", "Float64", "Decimal(9, 2)", "Decimal(18, 4)",
-    "Decimal(38, 10)", "Decimal(76, 30)", "Bool", "String", "FixedString(4)", "Date", "Date32",
-    "DateTime", "DateTime('Europe/Berlin')", "DateTime64(3)", "DateTime64(9, 'UTC')", "UUID",
-    "IPv4", "IPv6", "Enum8('a' = 1, 'b' = -2)", "Enum16('x' = 300, 'y' = 7)", "Array(Int8)",
-    "Array(Nullable(String))", "Array(Array(UInt32))", "Map(String, UInt64)",
-    "Map(Int32, Array(String))", "Map(Bool, DateTime)", "Tuple(Int8, String)",
-    "Tuple(a UInt16, b Nullable(Int8), c Array(Tuple(d Date, e Float64)))", "Nullable(Int32)",
-    "Nullable(String)", "Nullable(Decimal(9, 2))", "LowCardinality(String)",
+    "Int8",
+    "Int16",
+    "Int32",
+    "Int64",
+    "Int128",
+    "Int256",
+    "UInt8",
+    "UInt16",
+    "UInt32",
+    "UInt64",
+    "UInt128",
+    "UInt256",
+    "Float32",
+    "Float64",
+    "Decimal(9, 2)",
+    "Decimal(18, 4)",
+    "Decimal(38, 10)",
+    "Decimal(76, 30)",
+    "Bool",
+    "String",
+    "FixedString(4)",
+    "Date",
+    "Date32",
+    "DateTime",
+    "DateTime('Europe/Berlin')",
+    "DateTime64(3)",
+    "DateTime64(9, 'UTC')",
+    "UUID",
+    "IPv4",
+    "IPv6",
+    "Enum8('a' = 1, 'b' = -2)",
+    "Enum16('x' = 300, 'y' = 7)",
+    "Array(Int8)",
+    "Array(Nullable(String))",
+    "Array(Array(UInt32))",
+    "Map(String, UInt64)",
+    "Map(Int32, Array(String))",
+    "Map(Bool, DateTime)",
+    "Tuple(Int8, String)",
+    "Tuple(a UInt16, b Nullable(Int8), c Array(Tuple(d Date, e Float64)))",
+    "Nullable(Int32)",
+    "Nullable(String)",
+    "Nullable(Decimal(9, 2))",
+    "LowCardinality(String)",
     "LowCardinality(Nullable(String))",
     "Array(Map(String, Tuple(a Int8, b Array(UUID))))",
 };
@@ -57,13 +92,27 @@ class JsonGenerator {
     for (int i = 0; i < n; ++i) {
       size_t at = s.empty() ? 0 : static_cast<size_t>(pick(0, static_cast<int>(s.size()) - 1));
       switch (pick(0, 6)) {
-        case 0: if (!s.empty()) s[at] = static_cast<char>(s[at] ^ (1 << pick(0, 7))); break;
-        case 1: s.insert(at, 1, static_cast<char>(pick(0, 255))); break;
-        case 2: if (!s.empty()) s.erase(at, static_cast<size_t>(pick(1, 4))); break;
-        case 3: s.resize(at); break;
-        case 4: s.insert(at, random_utf8()); break;
-        case 5: s.insert(at, token()); break;
-        default: if (!s.empty()) s.insert(at, s.substr(at, static_cast<size_t>(pick(1, 16)))); break;
+        case 0:
+          if (!s.empty()) s[at] = static_cast<char>(s[at] ^ (1 << pick(0, 7)));
+          break;
+        case 1:
+          s.insert(at, 1, static_cast<char>(pick(0, 255)));
+          break;
+        case 2:
+          if (!s.empty()) s.erase(at, static_cast<size_t>(pick(1, 4)));
+          break;
+        case 3:
+          s.resize(at);
+          break;
+        case 4:
+          s.insert(at, random_utf8());
+          break;
+        case 5:
+          s.insert(at, token());
+          break;
+        default:
+          if (!s.empty()) s.insert(at, s.substr(at, static_cast<size_t>(pick(1, 16))));
+          break;
       }
     }
     return s;
@@ -73,38 +122,73 @@ class JsonGenerator {
 
  private:
   std::string key() {
-    static const char* const kKeys[] = {"a", "b", "c", "d", "e", "k", "1", "-2", "true", "x y",
-                                        "\u00e9", "", "a\"b", "zz"};
+    static const char* const kKeys[] = {"a",  "b",    "c",   "d",      "e", "k",    "1",
+                                        "-2", "true", "x y", "\u00e9", "",  "a\"b", "zz"};
     return kKeys[pick(0, static_cast<int>(std::size(kKeys)) - 1)];
   }
 
   std::string value(int depth) {
     int kind = pick(0, depth > 3 ? 6 : 9);
     switch (kind) {
-      case 0: return "null";
-      case 1: return pick(0, 1) ? "true" : "false";
-      case 2: return number();
-      case 3: return string_literal(text());
-      case 4: return token();
-      case 5: return number();
-      case 6: return string_literal(number());
-      case 7: case 8: {
+      case 0:
+        return "null";
+      case 1:
+        return pick(0, 1) ? "true" : "false";
+      case 2:
+        return number();
+      case 3:
+        return string_literal(text());
+      case 4:
+        return token();
+      case 5:
+        return number();
+      case 6:
+        return string_literal(number());
+      case 7:
+      case 8: {
         std::string out = "[";
         int n = pick(0, 5);
         for (int i = 0; i < n; ++i) out += (i ? "," : "") + value(depth + 1);
         return out + "]";
       }
-      default: return object(depth);
+      default:
+        return object(depth);
     }
   }
 
   std::string number() {
-    static const char* const kNumbers[] = {
-        "0", "-0", "1", "-1", "127", "128", "255", "256", "-129", "32767", "65536", "2147483648",
-        "9223372036854775807", "9223372036854775808", "18446744073709551616",
-        "170141183460469231731687303715884105728", "1e3", "1.5", "-2.25", "12.345", "1e-7",
-        "1e400", "-1e400", "5e-324", "0.000001", "1E+2", "123456789012345678901234567890",
-        "1700000000", "1700000000.123", "4294967296", "3.4028235e38", "1e-50"};
+    static const char* const kNumbers[] = {"0",
+                                           "-0",
+                                           "1",
+                                           "-1",
+                                           "127",
+                                           "128",
+                                           "255",
+                                           "256",
+                                           "-129",
+                                           "32767",
+                                           "65536",
+                                           "2147483648",
+                                           "9223372036854775807",
+                                           "9223372036854775808",
+                                           "18446744073709551616",
+                                           "170141183460469231731687303715884105728",
+                                           "1e3",
+                                           "1.5",
+                                           "-2.25",
+                                           "12.345",
+                                           "1e-7",
+                                           "1e400",
+                                           "-1e400",
+                                           "5e-324",
+                                           "0.000001",
+                                           "1E+2",
+                                           "123456789012345678901234567890",
+                                           "1700000000",
+                                           "1700000000.123",
+                                           "4294967296",
+                                           "3.4028235e38",
+                                           "1e-50"};
     if (pick(0, 2) == 0) {
       std::string s = pick(0, 1) ? "-" : "";
       int digits = pick(1, 40);
@@ -121,12 +205,32 @@ class JsonGenerator {
   }
 
   std::string text() {
-    static const char* const kTexts[] = {
-        "", "a", "abcd", "abcde", "1.2.3.4", "::1", "::ffff:1.2.3.4", "256.0.0.1",
-        "00112233-4455-6677-8899-aabbccddeeff", "00112233-4455-6677-8899-aabbccddeefg",
-        "2023-11-14", "2023-11-14 22:13:20", "2023-11-14T22:13:20.123456789+05:30",
-        "1900-01-01", "2299-12-31 23:59:59", "2023-02-30", "x", "b", "true", "nan", "inf",
-        "12.5", "007", "1e5", "h\u00e9llo", "\U0001F600"};
+    static const char* const kTexts[] = {"",
+                                         "a",
+                                         "abcd",
+                                         "abcde",
+                                         "1.2.3.4",
+                                         "::1",
+                                         "::ffff:1.2.3.4",
+                                         "256.0.0.1",
+                                         "00112233-4455-6677-8899-aabbccddeeff",
+                                         "00112233-4455-6677-8899-aabbccddeefg",
+                                         "2023-11-14",
+                                         "2023-11-14 22:13:20",
+                                         "2023-11-14T22:13:20.123456789+05:30",
+                                         "1900-01-01",
+                                         "2299-12-31 23:59:59",
+                                         "2023-02-30",
+                                         "x",
+                                         "b",
+                                         "true",
+                                         "nan",
+                                         "inf",
+                                         "12.5",
+                                         "007",
+                                         "1e5",
+                                         "h\u00e9llo",
+                                         "\U0001F600"};
     return kTexts[pick(0, static_cast<int>(std::size(kTexts)) - 1)];
   }
 
@@ -138,17 +242,17 @@ class JsonGenerator {
       out += c;
     }
     if (pick(0, 4) == 0) {
-      static const char* const kEscapes[] = {"\\n", "\\t", "\\\"", "\\\\", "\\/", "\\u0000",
-                                             "\\u00e9", "\\ud83d\\ude00", "\\ud800", "\\udc00",
-                                             "\\u12", "\\x"};
+      static const char* const kEscapes[] = {"\\n",     "\\t",     "\\\"",    "\\\\",
+                                             "\\/",     "\\u0000", "\\u00e9", "\\ud83d\\ude00",
+                                             "\\ud800", "\\udc00", "\\u12",   "\\x"};
       out += kEscapes[pick(0, static_cast<int>(std::size(kEscapes)) - 1)];
     }
     return out + "\"";
   }
 
   std::string token() {
-    static const char* const kTokens[] = {"{", "}", "[", "]", ",", ":", "\"", "\\", "tru",
-                                          "nul", "-", ".", "e", "0x1", "NaN", " ", "\n", "01"};
+    static const char* const kTokens[] = {"{",   "}", "[", "]", ",",   ":",   "\"", "\\", "tru",
+                                          "nul", "-", ".", "e", "0x1", "NaN", " ",  "\n", "01"};
     return kTokens[pick(0, static_cast<int>(std::size(kTokens)) - 1)];
   }
 
@@ -156,10 +260,18 @@ class JsonGenerator {
     std::string out;
     for (int i = pick(1, 4); i > 0; --i) {
       switch (pick(0, 3)) {
-        case 0: out += static_cast<char>(pick(0x20, 0x7e)); break;
-        case 1: out += "\xc3\xa9"; break;
-        case 2: out += "\xf0\x9f\x98\x80"; break;
-        default: out += static_cast<char>(pick(0x80, 0xff)); break;  // invalid alone
+        case 0:
+          out += static_cast<char>(pick(0x20, 0x7e));
+          break;
+        case 1:
+          out += "\xc3\xa9";
+          break;
+        case 2:
+          out += "\xf0\x9f\x98\x80";
+          break;
+        default:
+          out += static_cast<char>(pick(0x80, 0xff));
+          break;  // invalid alone
       }
     }
     return out;
@@ -225,7 +337,8 @@ TEST(EncoderFuzz, RandomAndMutatedPayloadsAreEncodedOrRejectedCleanly) {
     if (i % 3 != 0) payload = gen.mutate(payload);
     simdjson::padded_string json(payload);
     for (size_t k = 0; k < kEncodersPerCase; ++k) {
-      const Encoder& e = *encoders[(static_cast<size_t>(i) * kEncodersPerCase + k) % encoders.size()];
+      const Encoder& e =
+          *encoders[(static_cast<size_t>(i) * kEncodersPerCase + k) % encoders.size()];
       out.assign("PRE");
       encode_fields(parser, json, e, out, stats);
       if (::testing::Test::HasFatalFailure()) {

@@ -175,21 +175,11 @@ class BoolEncoding : public ::testing::TestWithParam<Case> {};
 TEST_P(BoolEncoding, MatchesRowBinary) { testing::expect_case(GetParam()); }
 
 const Case kBools[] = {
-    {"Bool", "true", "01"},
-    {"Bool", "false", "00"},
-    {"Bool", "1", "01"},
-    {"Bool", "0", "00"},
-    {"Bool", "null", "00"},
-    {"Bool", "2", nullptr},
-    {"Bool", "-1", nullptr},
-    {"Bool", "1.0", nullptr},
-    {"Bool", "0.5", nullptr},
-    {"Bool", "\"true\"", nullptr},
-    {"Bool", "\"1\"", nullptr},
-    {"Bool", "\"\"", nullptr},
-    {"Bool", "[true]", nullptr},
-    {"Bool", "{}", nullptr},
-    {"Boolean", "true", "01"},
+    {"Bool", "true", "01"},        {"Bool", "false", "00"},    {"Bool", "1", "01"},
+    {"Bool", "0", "00"},           {"Bool", "null", "00"},     {"Bool", "2", nullptr},
+    {"Bool", "-1", nullptr},       {"Bool", "1.0", nullptr},   {"Bool", "0.5", nullptr},
+    {"Bool", "\"true\"", nullptr}, {"Bool", "\"1\"", nullptr}, {"Bool", "\"\"", nullptr},
+    {"Bool", "[true]", nullptr},   {"Bool", "{}", nullptr},    {"Boolean", "true", "01"},
 };
 INSTANTIATE_TEST_SUITE_P(All, BoolEncoding, ::testing::ValuesIn(kBools));
 

@@ -37,7 +37,7 @@ const Case kStrings[] = {
     {"String", "\"abc\"", "03616263"},
     {"String", "\"a\\\"b\\\\c\\n\"", "066122625c630a"},  // unescaped
     {"String", "\"h\\u00e9\"", "0368c3a9"},
-    {"String", "\"\\ud83d\\ude00\"", "04f09f9880"},          // surrogate pair -> UTF-8
+    {"String", "\"\\ud83d\\ude00\"", "04f09f9880"},  // surrogate pair -> UTF-8
     {"String", "\"a\\u0000b\"", "03610062"},
     {"String", "null", "00"},
     // Other JSON: its text exactly as written, without surrounding whitespace.
@@ -46,8 +46,7 @@ const Case kStrings[] = {
     {"String", "0", "0130"},
     {"String", "false", "0566616c7365"},
     {"String", "[ 1 , \"a\" ]", "0b5b2031202c20226122205d"},
-    {"String", "{\"a\": [1, {\"b\": null}]}",
-     "177b2261223a205b312c207b2262223a206e756c6c7d5d7d"},
+    {"String", "{\"a\": [1, {\"b\": null}]}", "177b2261223a205b312c207b2262223a206e756c6c7d5d7d"},
     {"String", "  [1,2]  ", "055b312c325d"},
     {"LowCardinality(String)", "\"abc\"", "03616263"},
 };

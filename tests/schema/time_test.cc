@@ -64,7 +64,7 @@ const Case kDateTimes[] = {
     {"DateTime", "\"1970-01-01 00:00:00\"", "00000000"},
     {"DateTime", "\"2106-02-07 06:28:15\"", "ffffffff"},
     {"DateTime", "\"2106-02-07 06:28:16\"", nullptr},
-    {"DateTime", "\"2023-11-14 22:13:20\"", "00f15365"},     // naive text is UTC
+    {"DateTime", "\"2023-11-14 22:13:20\"", "00f15365"},  // naive text is UTC
     {"DateTime", "\"2023-11-14T22:13:20\"", "00f15365"},
     {"DateTime", "\"2023-11-14T22:13:20Z\"", "00f15365"},
     {"DateTime", "\"2023-11-14T22:13:20.999Z\"", "00f15365"},  // fraction dropped

@@ -19,12 +19,12 @@ TypeNode parsed(std::string_view text) {
 
 TEST(TypeParser, ParsesEverySimpleType) {
   const std::pair<const char*, TypeId> cases[] = {
-      {"Int8", TypeId::Int8},       {"Int16", TypeId::Int16},       {"Int32", TypeId::Int32},
-      {"Int64", TypeId::Int64},     {"Int128", TypeId::Int128},     {"Int256", TypeId::Int256},
-      {"UInt8", TypeId::UInt8},     {"UInt16", TypeId::UInt16},     {"UInt32", TypeId::UInt32},
-      {"UInt64", TypeId::UInt64},   {"UInt128", TypeId::UInt128},   {"UInt256", TypeId::UInt256},
-      {"Float32", TypeId::Float32}, {"Float64", TypeId::Float64},   {"Bool", TypeId::Bool},
-      {"String", TypeId::String},   {"Date", TypeId::Date},         {"Date32", TypeId::Date32},
+      {"Int8", TypeId::Int8},         {"Int16", TypeId::Int16},     {"Int32", TypeId::Int32},
+      {"Int64", TypeId::Int64},       {"Int128", TypeId::Int128},   {"Int256", TypeId::Int256},
+      {"UInt8", TypeId::UInt8},       {"UInt16", TypeId::UInt16},   {"UInt32", TypeId::UInt32},
+      {"UInt64", TypeId::UInt64},     {"UInt128", TypeId::UInt128}, {"UInt256", TypeId::UInt256},
+      {"Float32", TypeId::Float32},   {"Float64", TypeId::Float64}, {"Bool", TypeId::Bool},
+      {"String", TypeId::String},     {"Date", TypeId::Date},       {"Date32", TypeId::Date32},
       {"DateTime", TypeId::DateTime}, {"UUID", TypeId::UUID},       {"IPv4", TypeId::IPv4},
       {"IPv6", TypeId::IPv6},
   };
@@ -102,13 +102,20 @@ TEST(TypeParser, ChoosesDecimalWidthByPrecision) {
     TypeId id;
     int p, s;
   } cases[] = {
-      {"Decimal(9, 2)", TypeId::Decimal32, 9, 2},     {"Decimal(1, 0)", TypeId::Decimal32, 1, 0},
-      {"Decimal(10, 2)", TypeId::Decimal64, 10, 2},   {"Decimal(18, 18)", TypeId::Decimal64, 18, 18},
-      {"Decimal(19, 0)", TypeId::Decimal128, 19, 0},  {"Decimal(38, 10)", TypeId::Decimal128, 38, 10},
-      {"Decimal(39, 5)", TypeId::Decimal256, 39, 5},  {"Decimal(76, 76)", TypeId::Decimal256, 76, 76},
-      {"Decimal(5)", TypeId::Decimal32, 5, 0},        {"Decimal32(4)", TypeId::Decimal32, 9, 4},
-      {"Decimal64(3)", TypeId::Decimal64, 18, 3},     {"Decimal128(20)", TypeId::Decimal128, 38, 20},
-      {"Decimal256(40)", TypeId::Decimal256, 76, 40}, {"Decimal(12,3)", TypeId::Decimal64, 12, 3},
+      {"Decimal(9, 2)", TypeId::Decimal32, 9, 2},
+      {"Decimal(1, 0)", TypeId::Decimal32, 1, 0},
+      {"Decimal(10, 2)", TypeId::Decimal64, 10, 2},
+      {"Decimal(18, 18)", TypeId::Decimal64, 18, 18},
+      {"Decimal(19, 0)", TypeId::Decimal128, 19, 0},
+      {"Decimal(38, 10)", TypeId::Decimal128, 38, 10},
+      {"Decimal(39, 5)", TypeId::Decimal256, 39, 5},
+      {"Decimal(76, 76)", TypeId::Decimal256, 76, 76},
+      {"Decimal(5)", TypeId::Decimal32, 5, 0},
+      {"Decimal32(4)", TypeId::Decimal32, 9, 4},
+      {"Decimal64(3)", TypeId::Decimal64, 18, 3},
+      {"Decimal128(20)", TypeId::Decimal128, 38, 20},
+      {"Decimal256(40)", TypeId::Decimal256, 76, 40},
+      {"Decimal(12,3)", TypeId::Decimal64, 12, 3},
   };
   for (const auto& c : cases) {
     TypeNode t = parsed(c.text);
@@ -238,10 +245,11 @@ TEST(TypeParser, RejectsUnknownTypesNamingThem) {
 }
 
 TEST(TypeParser, RejectsMalformedText) {
-  for (const char* text : {"", "   ", "Int32)", "Array(Int32", "Array()", "Map(String)",
-                           "Map(String, Int8, Int8)", "Tuple()", "Nullable(Int8, Int8)",
-                           "Int32 Int32", "(Int32)", "DateTime('UTC'", "DateTime(UTC)",
-                           "LowCardinality()", "Array(Int32))", "Decimal(", "Enum8(", "FixedString("}) {
+  for (const char* text :
+       {"", "   ", "Int32)", "Array(Int32", "Array()", "Map(String)", "Map(String, Int8, Int8)",
+        "Tuple()", "Nullable(Int8, Int8)", "Int32 Int32", "(Int32)", "DateTime('UTC'",
+        "DateTime(UTC)", "LowCardinality()", "Array(Int32))", "Decimal(", "Enum8(",
+        "FixedString("}) {
     auto r = parse_type(text);
     EXPECT_FALSE(r.ok()) << "'" << text << "' parsed";
     if (!r.ok()) {
