@@ -9,6 +9,17 @@
 namespace k2c {
 namespace {
 
+// A ClickHouse string literal: quotes and backslashes escaped.
+std::string sql_string(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
 std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
 
 // FNV-1a: a stable, dependency-free hash for the deduplication token.
@@ -80,6 +91,34 @@ Status Function::ensure_dead_letter_table(const Deadline& deadline) {
   return ok_status();
 }
 
+Status Function::drop_written_dead_letters(std::span<const KinesisRecord> records,
+                                           const Deadline& deadline) {
+  const KinesisRecord& first = records[encoded_.dead_letters.front().record];
+  std::string sql = "SELECT sequence_number FROM " + quote_identifier(config_.clickhouse_database) +
+                    "." + quote_identifier(config_.dead_letter_table) +
+                    " WHERE stream_arn = " + sql_string(first.event_source_arn) +
+                    " AND shard_id = " + sql_string(first.shard_id) + " AND sequence_number IN (";
+  for (size_t i = 0; i < encoded_.dead_letters.size(); ++i) {
+    if (i > 0) sql += ",";
+    sql += sql_string(records[encoded_.dead_letters[i].record].sequence_number);
+  }
+  sql += ") FORMAT TabSeparated";
+  auto found = clickhouse_.query(sql, deadline);
+  if (!found.ok()) return std::move(found).error();
+  if (found->empty()) return ok_status();
+  std::erase_if(encoded_.dead_letters, [&](const DeadLetter& d) {
+    const std::string_view seq = records[d.record].sequence_number;
+    std::string_view rest = *found;
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      if (rest.substr(0, nl) == seq) return true;
+      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    }
+    return false;
+  });
+  return ok_status();
+}
+
 Status Function::write_group(std::span<const KinesisRecord> records,
                              std::span<const uint32_t> which, const Deadline& deadline,
                              std::string& summary) {
@@ -105,6 +144,11 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   std::vector<std::pair<std::string, std::string>> settings;
   if (!encoded_.dead_letters.empty()) {
     if (auto st = ensure_dead_letter_table(deadline); !st.ok()) return st;
+    // A retried batch may have written its dead letters already (the target
+    // insert failed after them): write each dead letter once.
+    if (auto st = drop_written_dead_letters(records, deadline); !st.ok()) return st;
+  }
+  if (!encoded_.dead_letters.empty()) {
     dead_letter_body_.clear();
     const auto failed_at = static_cast<uint32_t>(now_epoch_ms() / 1000);
     encode_dead_letters(records, encoded_.dead_letters, database + "." + r.table, failed_at,

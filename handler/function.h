@@ -45,6 +45,9 @@ class Function {
   Result<const TablePlan*> plan_for(const std::string& database, const std::string& table,
                                     const Deadline& deadline);
   Status ensure_dead_letter_table(const Deadline& deadline);
+  // Removes from encoded_.dead_letters those already in the dead-letter table.
+  Status drop_written_dead_letters(std::span<const KinesisRecord> records,
+                                   const Deadline& deadline);
   // Writes one stream's records; on failure returns the error (all of them
   // are then reported for retry).
   Status write_group(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
