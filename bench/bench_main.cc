@@ -1,0 +1,215 @@
+// ./dev bench: event bytes -> RowBinary body on the e-commerce sample.
+//
+// One run prints, per batch size, MB/s of event input and records/s for:
+//   k2c pipeline         EnvelopeDecoder::decode + BatchEncoder::encode (all
+//                        value rules, plan built from the DESCRIBE rows);
+//   envelope decode      EnvelopeDecoder::decode alone (where the time goes);
+//   simdjson envelope    an ondemand walk that reads kinesis.data as a
+//                        string_view per record and nothing else;
+//   naive nlohmann       the same body written the straightforward way;
+// with heap allocations per record in steady state and the ratios. The
+// machine may be noisy: each figure is the median of repetitions.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "bench/alloc_counter.h"
+#include "bench/naive.h"
+#include "bench/schemas.h"
+#include "handler/batch.h"
+#include "handler/kinesis.h"
+
+namespace k2c::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The sample event of `n` orders, written by tools/make_events.py.
+std::string orders_event(size_t n) {
+  const std::string dir = "/tmp/k2c-bench-events-" + std::to_string(n);
+  const std::string cmd = "mkdir -p " + dir + " && python3 " K2C_SOURCE_DIR
+                          "/tools/make_events.py --orders " + std::to_string(n) + " --out " + dir;
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("failed: " + cmd);
+  return read_file(dir + "/orders-batch.json");
+}
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+struct Figure {
+  double seconds = 0;          // median time of one call
+  double allocs_per_call = 0;  // in steady state
+};
+
+// Median over `reps` repetitions of the time of one call; each repetition
+// runs enough calls to last about `rep_seconds`.
+Figure measure(const std::function<void()>& fn, int reps, double rep_seconds) {
+  for (int i = 0; i < 3; ++i) fn();  // warm-up: buffers reach their steady size
+  auto t0 = Clock::now();
+  fn();
+  double one = std::chrono::duration<double>(Clock::now() - t0).count();
+  const long calls = std::max(1L, static_cast<long>(rep_seconds / std::max(one, 1e-9)));
+  std::vector<double> times;
+  const uint64_t a0 = allocation_count();
+  for (int r = 0; r < reps; ++r) {
+    auto start = Clock::now();
+    for (long i = 0; i < calls; ++i) fn();
+    times.push_back(std::chrono::duration<double>(Clock::now() - start).count() /
+                    static_cast<double>(calls));
+  }
+  const uint64_t a1 = allocation_count();
+  std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
+  return {times[static_cast<size_t>(reps / 2)],
+          static_cast<double>(a1 - a0) / static_cast<double>(calls * reps)};
+}
+
+struct Row {
+  size_t batch;
+  const char* name;
+  double mb_s, records_s, allocs_per_record;
+};
+
+int run(int reps, double rep_seconds, const std::vector<size_t>& sizes) {
+  const auto columns = orders_columns();
+  auto plan = TablePlan::build(columns);
+  if (!plan.ok()) {
+    std::fprintf(stderr, "plan: %s\n", plan.error().message.c_str());
+    return 1;
+  }
+  std::printf("CPU: %s; %u online cores; median of %d repetitions of ~%.2f s each\n",
+              cpu_model().c_str(), std::thread::hardware_concurrency(), reps, rep_seconds);
+  std::printf("simdjson implementation: %s\n\n",
+              simdjson::get_active_implementation()->name().c_str());
+
+  std::vector<Row> rows;
+  bool all_ok = true;
+  for (size_t n : sizes) {
+    const std::string event = orders_event(n);
+    const double bytes = static_cast<double>(event.size());
+
+    EnvelopeDecoder decoder;
+    BatchEncoder encoder;
+    EncodedBatch out;
+    std::vector<uint32_t> which(n);
+    std::iota(which.begin(), which.end(), 0u);
+    auto pipeline = [&] {
+      auto records = decoder.decode(event);
+      if (!records.ok()) throw std::runtime_error(records.error().message);
+      encoder.encode(*records, which, *plan, /*with_defaults=*/false, out);
+    };
+    pipeline();
+    if (out.rows.size() != n || !out.dead_letters.empty()) {
+      std::fprintf(stderr, "batch %zu: %zu rows, %zu dead letters (first: %s)\n", n, out.rows.size(),
+                   out.dead_letters.size(),
+                   out.dead_letters.empty() ? "" : out.dead_letters[0].message.c_str());
+      return 1;
+    }
+    const std::string naive_body = naive_encode(event, columns);
+    const bool identical = naive_body == out.body;
+    all_ok = all_ok && identical;
+    std::printf("batch %5zu: event %zu bytes (%.0f B/record), body %zu bytes, naive body %s\n", n,
+                event.size(), bytes / static_cast<double>(n), out.body.size(),
+                identical ? "identical" : "DIFFERS");
+
+    auto envelope = [&] {
+      auto records = decoder.decode(event);
+      if (!records.ok() || records->size() != n) throw std::runtime_error("envelope");
+    };
+
+    simdjson::ondemand::parser parser;
+    const simdjson::padded_string padded(event);
+    size_t sink = 0;
+    auto simdjson_walk = [&] {
+      simdjson::ondemand::document doc;
+      if (parser.iterate(padded).get(doc)) throw std::runtime_error("simdjson");
+      for (auto record : doc["Records"]) {
+        std::string_view data;
+        if (record["kinesis"]["data"].get_string().get(data)) throw std::runtime_error("data");
+        sink += data.size();
+      }
+    };
+    auto naive = [&] { sink += naive_encode(event, columns).size(); };
+
+    const std::pair<const char*, std::function<void()>> cases[] = {
+        {"k2c pipeline", pipeline},
+        {"  envelope decode only", envelope},
+        {"simdjson envelope walk", simdjson_walk},
+        {"naive nlohmann", naive},
+    };
+    for (const auto& [name, fn] : cases) {
+      Figure f = measure(fn, reps, rep_seconds);
+      rows.push_back({n, name, bytes / f.seconds / 1e6, static_cast<double>(n) / f.seconds,
+                      f.allocs_per_call / static_cast<double>(n)});
+    }
+    if (sink == 42) std::printf(" ");
+  }
+
+  std::printf("\n%-6s %-24s %10s %12s %14s\n", "batch", "", "MB/s", "records/s", "allocs/record");
+  for (const Row& r : rows)
+    std::printf("%-6zu %-24s %10.0f %12.0f %14.3f\n", r.batch, r.name, r.mb_s, r.records_s,
+                r.allocs_per_record);
+  std::printf("\n%-6s %22s %22s %10s %10s\n", "batch", "pipeline/envelope-walk", "pipeline/naive",
+              ">=2.5GB/s", ">=0.5x");
+  for (size_t i = 0; i + 3 < rows.size(); i += 4) {
+    const double p = rows[i].mb_s, walk = rows[i + 2].mb_s, naive = rows[i + 3].mb_s;
+    std::printf("%-6zu %22.2f %22.1f %10s %10s\n", rows[i].batch, p / walk, p / naive,
+                p >= 2500 ? "met" : "missed", p >= 0.5 * walk ? "met" : "missed");
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace k2c::bench
+
+int main(int argc, char** argv) {
+  int reps = 9;
+  double rep_seconds = 0.2;
+  std::vector<size_t> sizes = {100, 1000, 5000};
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--quick") {
+      reps = 3;
+      rep_seconds = 0.05;
+    } else if (a.rfind("--reps=", 0) == 0) {
+      reps = std::max(1, std::atoi(a.c_str() + 7));
+    } else if (a.rfind("--sizes=", 0) == 0) {
+      sizes.clear();
+      std::stringstream ss(a.substr(8));
+      std::string item;
+      while (std::getline(ss, item, ',')) sizes.push_back(std::stoul(item));
+    } else {
+      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000]\n", argv[0]);
+      return 2;
+    }
+  }
+  try {
+    return k2c::bench::run(reps, rep_seconds, sizes);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench: %s\n", e.what());
+    return 1;
+  }
+}
