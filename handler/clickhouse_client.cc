@@ -60,7 +60,7 @@ Error classify_clickhouse_error(long status, std::string_view body) {
 }
 
 ClickHouseClient::ClickHouseClient(const Config& config)
-    : url_(config.clickhouse_url), http_(TlsOptions{config.clickhouse_ca_file, ""}) {
+    : url_(config.clickhouse_url), http_(TlsOptions{config.clickhouse_ca_file, config.ca_path}) {
   auth_headers_.push_back("X-ClickHouse-User: " + config.clickhouse_user);
   if (!config.clickhouse_password.empty())
     auth_headers_.push_back("X-ClickHouse-Key: " + config.clickhouse_password);

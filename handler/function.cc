@@ -57,7 +57,7 @@ std::string dead_letter_ddl(std::string_view database, std::string_view table) {
 Function::Function(Config config)
     : config_(std::move(config)),
       clickhouse_(config_),
-      routes_(config_),
+      routes_(config_, TlsOptions{"", config_.ca_path}),
       route_cache_(config_.route_cache_ttl_seconds) {}
 
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,

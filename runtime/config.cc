@@ -65,6 +65,7 @@ Result<Config> Config::from_env(const EnvMap& env) {
   if (!is_identifier(c.clickhouse_database))
     return config_error("CLICKHOUSE_DATABASE is not a valid identifier: " + c.clickhouse_database);
   c.clickhouse_ca_file = get_or(env, "CLICKHOUSE_CA_FILE", "");
+  c.ca_path = get_or(env, "K2C_CA_PATH", "");
 
   c.routes_table = get_or(env, "ROUTES_TABLE", "");
   if (c.routes_table.empty()) return config_error("ROUTES_TABLE is required");

@@ -24,6 +24,9 @@ struct Config {
   std::string clickhouse_password;  // secret: never logged
   std::string clickhouse_database = "default";
   std::string clickhouse_ca_file;  // optional CA bundle for https
+  // K2C_CA_PATH: hashed CA directory for every https client (ClickHouse and
+  // DynamoDB); the zip's launcher sets it to the bundled certs/ directory.
+  std::string ca_path;
   std::string routes_table;
   std::string dead_letter_table = "kinesis_dead_letter";
   int route_cache_ttl_seconds = 60;
