@@ -93,7 +93,7 @@ struct Row {
   double mb_s, records_s, allocs_per_record;
 };
 
-int run(int reps, double rep_seconds, const std::vector<size_t>& sizes) {
+int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const std::string& only) {
   const auto columns = orders_columns();
   auto plan = TablePlan::build(columns);
   if (!plan.ok()) {
@@ -161,6 +161,8 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes) {
         {"naive nlohmann", naive},
     };
     for (const auto& [name, fn] : cases) {
+      // --only=k2c: profile one case alone (perf record, callgrind).
+      if (!only.empty() && std::string_view(name).find(only) == std::string_view::npos) continue;
       Figure f = measure(fn, reps, rep_seconds);
       rows.push_back({n, name, bytes / f.seconds / 1e6, static_cast<double>(n) / f.seconds,
                       f.allocs_per_call / static_cast<double>(n)});
@@ -174,7 +176,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes) {
                 r.allocs_per_record);
   std::printf("\n%-6s %22s %22s %10s %10s\n", "batch", "pipeline/envelope-walk", "pipeline/naive",
               ">=2.5GB/s", ">=0.5x");
-  for (size_t i = 0; i + 3 < rows.size(); i += 4) {
+  for (size_t i = 0; only.empty() && i + 3 < rows.size(); i += 4) {
     const double p = rows[i].mb_s, walk = rows[i + 2].mb_s, naive = rows[i + 3].mb_s;
     std::printf("%-6zu %22.2f %22.1f %10s %10s\n", rows[i].batch, p / walk, p / naive,
                 p >= 2500 ? "met" : "missed", p >= 0.5 * walk ? "met" : "missed");
@@ -189,6 +191,7 @@ int main(int argc, char** argv) {
   int reps = 9;
   double rep_seconds = 0.2;
   std::vector<size_t> sizes = {100, 1000, 5000};
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") {
@@ -196,18 +199,20 @@ int main(int argc, char** argv) {
       rep_seconds = 0.05;
     } else if (a.rfind("--reps=", 0) == 0) {
       reps = std::max(1, std::atoi(a.c_str() + 7));
+    } else if (a.rfind("--only=", 0) == 0) {
+      only = a.substr(7);
     } else if (a.rfind("--sizes=", 0) == 0) {
       sizes.clear();
       std::stringstream ss(a.substr(8));
       std::string item;
       while (std::getline(ss, item, ',')) sizes.push_back(std::stoul(item));
     } else {
-      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME]\n", argv[0]);
       return 2;
     }
   }
   try {
-    return k2c::bench::run(reps, rep_seconds, sizes);
+    return k2c::bench::run(reps, rep_seconds, sizes, only);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench: %s\n", e.what());
     return 1;
