@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "handler/json_views.h"
+
 namespace k2c {
 namespace {
 
@@ -18,16 +20,16 @@ std::string_view trim_ws(std::string_view s) {
 Status read_kinesis(simdjson::ondemand::object kinesis, KinesisRecord& r) {
   for (auto field : kinesis) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return not_kinesis("malformed record");
+    if (field_key(field, key)) return not_kinesis("malformed record");
     simdjson::ondemand::value v;
     if (field.value().get(v)) return not_kinesis("malformed record");
     if (key == "data") {
-      if (v.get_string().get(r.data_base64)) return not_kinesis("kinesis.data is not a string");
+      if (string_value(v, r.data_base64)) return not_kinesis("kinesis.data is not a string");
     } else if (key == "sequenceNumber") {
-      if (v.get_string().get(r.sequence_number))
+      if (string_value(v, r.sequence_number))
         return not_kinesis("kinesis.sequenceNumber is not a string");
     } else if (key == "partitionKey") {
-      if (v.get_string().get(r.partition_key)) return not_kinesis("kinesis.partitionKey is not a string");
+      if (string_value(v, r.partition_key)) return not_kinesis("kinesis.partitionKey is not a string");
     } else if (key == "approximateArrivalTimestamp") {
       simdjson::ondemand::json_type t;
       if (v.type().get(t) || t != simdjson::ondemand::json_type::number)
@@ -59,7 +61,7 @@ Result<std::span<const KinesisRecord>> EnvelopeDecoder::decode(std::string_view 
   bool seen_records = false;
   for (auto top : root) {
     std::string_view key;
-    if (top.unescaped_key().get(key)) return not_kinesis("invalid JSON");
+    if (field_key(top, key)) return not_kinesis("invalid JSON");
     if (key != "Records") continue;
     seen_records = true;
     simdjson::ondemand::array records;
@@ -70,16 +72,16 @@ Result<std::span<const KinesisRecord>> EnvelopeDecoder::decode(std::string_view 
       KinesisRecord r;
       for (auto field : rec) {
         std::string_view k;
-        if (field.unescaped_key().get(k)) return not_kinesis("invalid JSON");
+        if (field_key(field, k)) return not_kinesis("invalid JSON");
         if (k == "kinesis") {
           simdjson::ondemand::object kinesis;
           if (field.value().get_object().get(kinesis)) return not_kinesis("\"kinesis\" is not an object");
           if (auto st = read_kinesis(kinesis, r); !st.ok()) return st.error();
         } else if (k == "eventSourceARN") {
-          if (field.value().get_string().get(r.event_source_arn))
+          if (string_value(field.value(), r.event_source_arn))
             return not_kinesis("eventSourceARN is not a string");
         } else if (k == "eventID") {
-          if (field.value().get_string().get(r.event_id)) return not_kinesis("eventID is not a string");
+          if (string_value(field.value(), r.event_id)) return not_kinesis("eventID is not a string");
         }
       }
       if (r.data_base64.data() == nullptr || r.sequence_number.empty() || r.event_source_arn.empty())
