@@ -67,12 +67,17 @@ struct Figure {
 
 // Median over `reps` repetitions of the time of one call; each repetition
 // runs enough calls to last about `rep_seconds`.
+// With a fixed call count (--calls=N, for callgrind) the run makes exactly
+// 4 + reps * N calls.
+long g_fixed_calls = 0;
+
 Figure measure(const std::function<void()>& fn, int reps, double rep_seconds) {
   for (int i = 0; i < 3; ++i) fn();  // warm-up: buffers reach their steady size
   auto t0 = Clock::now();
   fn();
   double one = std::chrono::duration<double>(Clock::now() - t0).count();
-  const long calls = std::max(1L, static_cast<long>(rep_seconds / std::max(one, 1e-9)));
+  const long calls = g_fixed_calls > 0 ? g_fixed_calls
+                                       : std::max(1L, static_cast<long>(rep_seconds / std::max(one, 1e-9)));
   std::vector<double> times;
   const uint64_t a0 = allocation_count();
   for (int r = 0; r < reps; ++r) {
@@ -199,6 +204,8 @@ int main(int argc, char** argv) {
       rep_seconds = 0.05;
     } else if (a.rfind("--reps=", 0) == 0) {
       reps = std::max(1, std::atoi(a.c_str() + 7));
+    } else if (a.rfind("--calls=", 0) == 0) {
+      k2c::bench::g_fixed_calls = std::atol(a.c_str() + 8);
     } else if (a.rfind("--only=", 0) == 0) {
       only = a.substr(7);
     } else if (a.rfind("--sizes=", 0) == 0) {
@@ -207,7 +214,7 @@ int main(int argc, char** argv) {
       std::string item;
       while (std::getline(ss, item, ',')) sizes.push_back(std::stoul(item));
     } else {
-      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME] [--calls=N]\n", argv[0]);
       return 2;
     }
   }

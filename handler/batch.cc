@@ -1,6 +1,7 @@
 #include "handler/batch.h"
 
 #include "handler/base64.h"
+#include "handler/json_views.h"
 #include "schema/bytes.h"
 
 namespace k2c {
@@ -31,6 +32,20 @@ bool is_valid_scalar_or_array(simdjson::ondemand::document& doc, simdjson::ondem
     case json_type::object: ok = true; break;
   }
   return ok && at_document_end(doc);
+}
+
+// Encoder::encode, with strings read as views of the payload when they have
+// no escapes (the same text get_string() would give, without the copy).
+Status encode_value(const Encoder& encoder, simdjson::ondemand::value& value, std::string& out) {
+  simdjson::ondemand::json_type type;
+  if (auto e = value.type().get(type)) return invalid_json(e);
+  if (type != simdjson::ondemand::json_type::string) return encoder.encode(value, out);
+  std::string_view s;
+  if (auto e = string_value(value, s)) return invalid_json(e);
+  const size_t mark = out.size();
+  Status st = encoder.from_string(s, out);
+  if (!st.ok()) out.resize(mark);
+  return st;
 }
 
 }  // namespace
@@ -103,6 +118,113 @@ bool BatchEncoder::encode_record(const KinesisRecord& record, uint32_t index,
                                     payload));
     return false;
   }
+  if (encode_in_order(record, len, plan, out.body)) return true;
+  return encode_with_slots(record, index, len, plan, out);
+}
+
+int BatchEncoder::column_of(std::string_view key, size_t position, const TablePlan& plan) {
+  // Records of one stream tend to list their keys in the same order: try the
+  // column the key at this position had last time before the hash lookup.
+  if (position < hints_.size()) {
+    const int hint = hints_[position];
+    const auto& columns = plan.columns();
+    if (hint >= 0 && static_cast<size_t>(hint) < columns.size() &&
+        columns[static_cast<size_t>(hint)].name == key &&
+        columns[static_cast<size_t>(hint)].source == ColumnSource::payload)
+      return hint;
+  } else if (position < 256) {
+    hints_.resize(position + 1, -1);
+  }
+  const int c = plan.find_payload_column(key);
+  if (position < hints_.size()) hints_[position] = c;
+  return c;
+}
+
+// Writes column `c` of a row with no payload value: metadata, or the
+// missing-value encoding. False when a metadata value is rejected.
+bool BatchEncoder::write_unprovided(const PlannedColumn& col, const KinesisRecord& record,
+                                    std::string& body) const {
+  if (col.source != ColumnSource::payload) {
+    if (with_defaults_) body.push_back('\0');
+    return write_metadata(col, record, body).ok();
+  }
+  if (with_defaults_ && !col.nullable) {
+    body.push_back('\1');
+  } else {
+    if (with_defaults_) body.push_back('\0');
+    col.encoder->write_default(body);
+  }
+  return true;
+}
+
+// The common case, written straight into the body: the payload is an
+// object whose column keys come in table order, each at most once, every
+// value accepted. Anything else (an error, a repeated or out-of-order key)
+// rolls the body back and returns false, and encode_with_slots, the general
+// path, does the record again: it alone decides dead letters, so the two
+// paths give the same bytes.
+bool BatchEncoder::encode_in_order(const KinesisRecord& record, size_t len, const TablePlan& plan,
+                                   std::string& body) {
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  if (parser_.iterate(decoded_.data(), len, decoded_.size()).get(doc) ||
+      doc.get_object().get(object))
+    return false;
+  const auto& columns = plan.columns();
+  const size_t mark = body.size();
+  size_t next = 0;  // columns before `next` are written
+  size_t position = 0;
+  auto fill_to = [&](size_t end) {
+    for (; next < end; ++next)
+      if (include_[next] && !write_unprovided(columns[next], record, body)) return false;
+    return true;
+  };
+  bool ok = true;
+  for (auto field : object) {
+    std::string_view key;
+    if (field_key(field, key)) {
+      ok = false;
+      break;
+    }
+    const int ci = column_of(key, position++, plan);
+    if (ci < 0) continue;
+    const size_t c = static_cast<size_t>(ci);
+    simdjson::ondemand::value value;
+    simdjson::ondemand::json_type vtype;
+    if (c < next || field.value().get(value) || value.type().get(vtype)) {
+      ok = false;
+      break;
+    }
+    if (vtype == simdjson::ondemand::json_type::null) {
+      // Missing, unless the key comes again: the column stays unwritten.
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null) {
+        ok = false;
+        break;
+      }
+      continue;
+    }
+    seen_[c] = 1;
+    if (!fill_to(c)) {
+      ok = false;
+      break;
+    }
+    next = c + 1;
+    if (!include_[c]) continue;
+    if (with_defaults_) body.push_back('\0');
+    if (!encode_value(*columns[c].encoder, value, body).ok()) {
+      ok = false;
+      break;
+    }
+  }
+  if (ok && at_document_end(doc) && fill_to(columns.size())) return true;
+  body.resize(mark);
+  return false;
+}
+
+bool BatchEncoder::encode_with_slots(const KinesisRecord& record, uint32_t index, size_t len,
+                                     const TablePlan& plan, EncodedBatch& out) {
+  const std::string_view payload(decoded_.data(), len);
   simdjson::ondemand::document doc;
   simdjson::ondemand::json_type type;
   if (auto e = parser_.iterate(decoded_.data(), len, decoded_.size()).get(doc);
@@ -131,7 +253,7 @@ bool BatchEncoder::encode_record(const KinesisRecord& record, uint32_t index,
   Error error{ErrorKind::bad_record, ""};
   for (auto field : object) {
     std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
+    if (auto e = field_key(field, key)) {
       error = invalid_json(e);
       failure = &error;
       break;
@@ -159,7 +281,7 @@ bool BatchEncoder::encode_record(const KinesisRecord& record, uint32_t index,
     if (failure != nullptr || !include_[static_cast<size_t>(c)]) continue;
     std::string& slot = slots_[static_cast<size_t>(c)];
     slot.clear();
-    if (auto st = columns[static_cast<size_t>(c)].encoder->encode(value, slot); !st.ok()) {
+    if (auto st = encode_value(*columns[static_cast<size_t>(c)].encoder, value, slot); !st.ok()) {
       error = std::move(st).error();
       if (error.message.find("invalid JSON") != 0)
         error.message = "column `" + columns[static_cast<size_t>(c)].name + "`: " + error.message;

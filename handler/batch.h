@@ -66,6 +66,17 @@ class BatchEncoder {
   // Returns true when the record became a row.
   bool encode_record(const KinesisRecord& record, uint32_t index, const TablePlan& plan,
                      EncodedBatch& out);
+  // The fast path: keys in column order, values written straight to the
+  // body. False (body untouched) sends the record to the general path.
+  bool encode_in_order(const KinesisRecord& record, size_t len, const TablePlan& plan,
+                       std::string& body);
+  // The general path: values go to per-column slots, then the row is written
+  // in column order; decides dead letters.
+  bool encode_with_slots(const KinesisRecord& record, uint32_t index, size_t len,
+                         const TablePlan& plan, EncodedBatch& out);
+  int column_of(std::string_view key, size_t position, const TablePlan& plan);
+  bool write_unprovided(const PlannedColumn& column, const KinesisRecord& record,
+                        std::string& body) const;
   Status write_metadata(const PlannedColumn& column, const KinesisRecord& record,
                         std::string& out) const;
 
@@ -75,6 +86,7 @@ class BatchEncoder {
   std::vector<uint8_t> provided_;      // per column: this record has a value
   std::vector<uint8_t> seen_;          // per column: some record of the batch has a value
   std::vector<uint8_t> include_;       // per column: sent in this pass
+  std::vector<int> hints_;             // per key position: the column it had last time
   bool with_defaults_ = false;
 };
 

@@ -44,9 +44,20 @@ Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
     pc.nullable = pc.encoder->is_nullable();
     pc.source = source_of(c.name);
     pc.has_default_expression = c.default_kind == "DEFAULT" && !c.default_expression.empty();
-    if (pc.source == ColumnSource::payload)
-      plan.by_name_.emplace(c.name, static_cast<int>(plan.columns_.size()));
     plan.columns_.push_back(std::move(pc));
+  }
+  // Load factor at most 1/4; the first of duplicate names wins, as emplace did.
+  size_t size = 4;
+  while (size < plan.columns_.size() * 4) size *= 2;
+  plan.by_name_.assign(size, -1);
+  plan.mask_ = size - 1;
+  for (size_t c = 0; c < plan.columns_.size(); ++c) {
+    const auto& pc = plan.columns_[c];
+    if (pc.source != ColumnSource::payload) continue;
+    if (plan.find_payload_column(pc.name) >= 0) continue;
+    size_t i = key_hash(pc.name) & plan.mask_;
+    while (plan.by_name_[i] >= 0) i = (i + 1) & plan.mask_;
+    plan.by_name_[i] = static_cast<int>(c);
   }
   if (plan.columns_.empty())
     return make_error(ErrorKind::permanent, "the table has no insertable columns", "no_columns");

@@ -4,13 +4,15 @@
 // Insertable columns only (MATERIALIZED and ALIAS are never sent), in table
 // order, each with its encoder, where its value comes from (a payload key or
 // a Kinesis metadata field), and whether the server has a DEFAULT
-// expression for it. Payload keys are matched through one hash lookup.
+// expression for it. Payload keys are matched through one lookup in a small
+// open-addressing table (no std::string, no std::hash per key).
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "runtime/error.h"
@@ -58,13 +60,30 @@ class TablePlan {
   const std::vector<PlannedColumn>& columns() const { return columns_; }
   // Index of the payload column named `key`, or -1.
   int find_payload_column(std::string_view key) const {
-    auto it = by_name_.find(key);
-    return it == by_name_.end() ? -1 : it->second;
+    for (size_t i = key_hash(key) & mask_;; i = (i + 1) & mask_) {
+      const int c = by_name_[i];
+      if (c < 0 || columns_[static_cast<size_t>(c)].name == key) return c;
+    }
   }
 
  private:
+  static size_t key_hash(std::string_view key) noexcept {
+    // The first and last 8 bytes and the length: enough to tell column names
+    // apart, cheap for the short keys of JSON payloads.
+    uint64_t a = 0, b = 0;
+    if (key.size() >= 8) {
+      std::memcpy(&a, key.data(), 8);
+      std::memcpy(&b, key.data() + key.size() - 8, 8);
+    } else if (!key.empty()) {
+      std::memcpy(&a, key.data(), key.size());
+    }
+    uint64_t x = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ key.size()) * 0xff51afd7ed558ccdull;
+    return static_cast<size_t>(x ^ (x >> 32));
+  }
+
   std::vector<PlannedColumn> columns_;
-  std::unordered_map<std::string, int, StringHash, std::equal_to<>> by_name_;
+  std::vector<int> by_name_;  // open addressing, linear probing; -1 = empty
+  size_t mask_ = 0;
 };
 
 }  // namespace k2c
