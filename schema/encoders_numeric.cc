@@ -131,6 +131,26 @@ class FloatEncoder final : public Encoder {
   }
 };
 
+constexpr uint64_t kPow10[19] = {1ull,
+                                 10ull,
+                                 100ull,
+                                 1000ull,
+                                 10000ull,
+                                 100000ull,
+                                 1000000ull,
+                                 10000000ull,
+                                 100000000ull,
+                                 1000000000ull,
+                                 10000000000ull,
+                                 100000000000ull,
+                                 1000000000000ull,
+                                 10000000000000ull,
+                                 100000000000000ull,
+                                 1000000000000000ull,
+                                 10000000000000000ull,
+                                 100000000000000000ull,
+                                 1000000000000000000ull};
+
 class DecimalEncoder final : public Encoder {
  public:
   DecimalEncoder(const TypeNode& t, int bits) : Encoder(t), bits_(bits), p_(t.precision), s_(t.scale) {}
@@ -146,6 +166,21 @@ class DecimalEncoder final : public Encoder {
   Status parse(std::string_view text, std::string_view shown, std::string& out) const {
     NumberText n;
     if (!parse_number_text(text, n)) return reject("a decimal number", shown);
+    if (n.exponent == 0 && n.int_digits.size() + static_cast<size_t>(s_) <= 18) {
+      // Fast path: the scaled value has at most 18 digits, so it fits an
+      // int64 (and Decimal32, P <= 9, stays below 2^31): the same value
+      // scaled_magnitude + to_twos_complement give, without 256-bit limbs.
+      uint64_t mag = 0;
+      for (char c : n.int_digits) mag = mag * 10 + static_cast<unsigned>(c - '0');
+      for (size_t i = 0; i < static_cast<size_t>(s_); ++i)
+        mag = mag * 10 + (i < n.frac_digits.size() ? static_cast<unsigned>(n.frac_digits[i] - '0') : 0);
+      if (p_ >= 19 || mag < kPow10[p_]) {
+        const int64_t v = n.negative ? -static_cast<int64_t>(mag) : static_cast<int64_t>(mag);
+        const uint64_t fill = v < 0 ? ~uint64_t{0} : 0;
+        put_wide(out, Wide{static_cast<uint64_t>(v), fill, fill, fill}, bits_ / 8);
+        return ok_status();
+      }
+    }
     Wide magnitude, value;
     if (scaled_magnitude(n, s_, /*truncate=*/true, p_, magnitude) != NumberStatus::ok)
       return reject("at most " + std::to_string(p_ - s_) + " integer digits", shown);
