@@ -58,10 +58,15 @@ class DateTimeEncoder final : public Encoder {
   }
   Status from_number(std::string_view text, std::string& out) const override {
     NumberText n;
-    Wide mag;
-    if (!parse_number_text(text, n) ||
-        scaled_magnitude(n, 0, /*truncate=*/true, 0, mag) != NumberStatus::ok)
+    Wide mag{};
+    if (!parse_number_text(text, n)) return reject("Unix seconds", text);
+    if (n.exponent == 0 && n.int_digits.size() <= 18) {
+      // The integer part alone, as scaled_magnitude truncates it, without
+      // 256-bit arithmetic (Kinesis arrival times come this way).
+      for (char c : n.int_digits) mag[0] = mag[0] * 10 + static_cast<unsigned>(c - '0');
+    } else if (scaled_magnitude(n, 0, /*truncate=*/true, 0, mag) != NumberStatus::ok) {
       return reject("Unix seconds", text);
+    }
     // Any negative value, even -0.5 (which truncates to 0), is before the epoch.
     bool negative = n.negative && (n.int_digits.find_first_not_of('0') != std::string_view::npos ||
                                    n.frac_digits.find_first_not_of('0') != std::string_view::npos);
