@@ -193,7 +193,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
 }  // namespace k2c::bench
 
 int main(int argc, char** argv) {
-  int reps = 9;
+  int reps = 15;
   double rep_seconds = 0.2;
   std::vector<size_t> sizes = {100, 1000, 5000};
   std::string only;
