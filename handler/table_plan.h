@@ -46,11 +46,6 @@ struct PlannedColumn {
   bool nullable = false;
 };
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 class TablePlan {
  public:
   // Fails (ErrorKind::config... reported per batch as permanent) when a column
