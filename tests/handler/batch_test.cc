@@ -3,28 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/base64_encode.h"
+
 #include "tests/schema/encoder_test_util.h"
 
 namespace k2c {
 namespace {
-
-std::string b64(std::string_view in) {
-  static constexpr char kA[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kA[(v >> s) & 63]);
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {kA[v >> 18], kA[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {kA[v >> 18], kA[(v >> 12) & 63], kA[(v >> 6) & 63], '='};
-  }
-  return out;
-}
 
 struct Fixture {
   std::vector<std::string> data;  // base64 texts (owned)
@@ -32,7 +16,7 @@ struct Fixture {
   std::vector<uint32_t> which;
 
   void add(std::string_view payload, bool encode = true) {
-    data.push_back(encode ? b64(payload) : std::string(payload));
+    data.push_back(encode ? testing::base64_encode(payload) : std::string(payload));
   }
   void finish() {
     static const char* seqs[] = {"1", "2", "3", "4", "5", "6", "7", "8"};

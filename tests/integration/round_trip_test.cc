@@ -2,6 +2,8 @@
 // the real bootstrap into a real table, read back as text.
 #include <gtest/gtest.h>
 
+#include "tests/support/base64_encode.h"
+
 #include "tests/integration/harness.h"
 
 namespace k2c::testing {
@@ -11,25 +13,6 @@ using nlohmann::json;
 
 constexpr const char* kStream = "arn:aws:kinesis:eu-west-1:123456789012:stream/types";
 
-std::string base64(const std::string& in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
-  }
-  if (i + 1 == in.size()) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
 // A Kinesis event with one record per payload (payloads given as JSON text).
 std::string kinesis_event(const std::vector<std::string>& payloads) {
   json records = json::array();
@@ -38,7 +21,7 @@ std::string kinesis_event(const std::vector<std::string>& payloads) {
     records.push_back({{"kinesis",
                         {{"partitionKey", "p"},
                          {"sequenceNumber", seq},
-                         {"data", base64(payloads[i])},
+                         {"data", base64_encode(payloads[i])},
                          {"approximateArrivalTimestamp", 1700000000.5}}},
                        {"eventID", "shardId-000000000000:" + seq},
                        {"eventSourceARN", kStream}});
