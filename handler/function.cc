@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <ctime>
 
 #include "runtime/identifier.h"
 
@@ -18,6 +19,12 @@ std::string sql_string(std::string_view s) {
   }
   out.push_back('\'');
   return out;
+}
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
 std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
@@ -185,6 +192,7 @@ Status Function::write_group(std::span<const KinesisRecord> records,
 
 Result<std::string> Function::handle(const Invocation& invocation) {
   const auto started = std::chrono::steady_clock::now();
+  const double cpu_started = process_cpu_ms();
   auto decoded = envelope_.decode(invocation.body);
   if (!decoded.ok()) return std::move(decoded).error();
   const std::span<const KinesisRecord> records = *decoded;
@@ -223,8 +231,10 @@ Result<std::string> Function::handle(const Invocation& invocation) {
   }
   const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started).count() / 1000.0;
-  fmt::print(stderr, "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},\"written\":[{}]}}\n",
-             invocation.request_id, records.size(), ms, summary);
+  fmt::print(stderr,
+             "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},"
+             "\"cpu_ms\":{:.1f},\"written\":[{}]}}\n",
+             invocation.request_id, records.size(), ms, process_cpu_ms() - cpu_started, summary);
   if (first_unwritten == UINT32_MAX) return std::string("{\"batchItemFailures\":[]}");
   std::string out = "{\"batchItemFailures\":[{\"itemIdentifier\":";
   append_json_string(out, records[first_unwritten].sequence_number);

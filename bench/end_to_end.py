@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""End to end: a 5,000-record batch through the real bootstrap, the local
+Runtime API emulator and the local ClickHouse (routes in dynalite).
+
+    bench/end_to_end.py BOOTSTRAP [--records 5000] [--invocations 10]
+
+Prints, per run, the wall time the emulator measured from handing out the
+event to receiving the answer (median, min, max) and the function's own CPU
+time per 1,000 records (from its log line). Servers are started on 127.0.0.1
+and stopped by PID at the end. A measurement, not a test: nothing is asserted
+but that every batch was written.
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import replay  # noqa: E402  (setup of tables and routes, shared with ./dev replay)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bootstrap")
+    ap.add_argument("--records", type=int, default=5000)
+    ap.add_argument("--invocations", type=int, default=10)
+    a = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="k2c-e2e-")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools/make_events.py"), "--out", work,
+                    "--orders", str(a.records)], check=True)
+    event = os.path.join(work, "orders-batch.json")
+    servers_dir = os.path.join(work, "servers")
+    subprocess.run([os.path.join(ROOT, "tools/servers"), "up", servers_dir], check=True,
+                   stdout=subprocess.DEVNULL)
+    try:
+        servers = replay.read_env(os.path.join(servers_dir, "env"))
+        routes = json.load(open(os.path.join(ROOT, "schema/examples/routes.json")))
+        replay.setup(servers, routes)
+        out = os.path.join(work, "results.json")
+        cmd = [sys.executable, os.path.join(ROOT, "runtime/emulator.py"), "--bootstrap", a.bootstrap,
+               "--json-out", out,
+               "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
+               "--env", f"ROUTES_TABLE={replay.ROUTES_TABLE}",
+               "--env", f"AWS_ENDPOINT_URL_DYNAMODB={servers['K2C_DYNAMODB_URL']}",
+               "--env", "AWS_REGION=eu-west-1", "--env", "AWS_ACCESS_KEY_ID=local",
+               "--env", "AWS_SECRET_ACCESS_KEY=local"] + [event] * a.invocations
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        results = json.load(open(out))
+        ok = all(r["body"] == '{"batchItemFailures":[]}' for r in results)
+        # The first invocation also pays the route lookup and DESCRIBE: report the rest.
+        walls = [r["duration_ms"] for r in results[1:]]
+        cpus = [float(m) for m in re.findall(r'"cpu_ms":([0-9.]+)', proc.stderr)][1:]
+        rows = replay.clickhouse(servers["K2C_CLICKHOUSE_URL"], "SELECT count() FROM orders").strip()
+        print(f"end to end: {a.records}-record batch ({os.path.getsize(event) / 1e6:.2f} MB event), "
+              f"{a.invocations} invocations, all written: {ok} ({rows} rows)")
+        print(f"  wall per batch (emulator, hand-out to answer): median {statistics.median(walls):.1f} ms, "
+              f"min {min(walls):.1f}, max {max(walls):.1f}")
+        print(f"  function CPU time: median {statistics.median(cpus):.1f} ms per batch = "
+              f"{statistics.median(cpus) * 1000 / a.records:.2f} ms per 1,000 records")
+        return 0 if ok else 1
+    finally:
+        subprocess.run([os.path.join(ROOT, "tools/servers"), "down", servers_dir])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
