@@ -14,6 +14,8 @@
 
 #include "handler/batch.h"
 #include "handler/kinesis.h"
+#include "bench/schemas.h"
+#include "tests/support/base64_encode.h"
 
 namespace k2c {
 namespace {
@@ -28,31 +30,13 @@ struct Digest {
   void add(uint64_t v) { add(std::to_string(v)); }
 };
 
-std::string b64(std::string_view in) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out.push_back(a[(v >> s) & 63]);
-  }
-  if (in.size() - i == 1) {
-    uint32_t v = uint8_t(in[i]) << 16;
-    out += {a[v >> 18], a[(v >> 12) & 63], '=', '='};
-  } else if (in.size() - i == 2) {
-    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {a[v >> 18], a[(v >> 12) & 63], a[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
 // One Kinesis event whose records carry `payloads` (as base64 of the bytes,
 // or as the literal JSON string text when it starts with '!').
 std::string event_of(const std::vector<std::string>& payloads) {
   std::string e = "{\"Records\":[";
   for (size_t i = 0; i < payloads.size(); ++i) {
     if (i) e += ",";
-    std::string data = payloads[i].rfind("!", 0) == 0 ? payloads[i].substr(1) : b64(payloads[i]);
+    std::string data = payloads[i].rfind("!", 0) == 0 ? payloads[i].substr(1) : testing::base64_encode(payloads[i]);
     e += "{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk-" + std::to_string(i) +
          "\",\"sequenceNumber\":\"4959" + std::to_string(1000 + i) + "\",\"data\":\"" + data +
          "\",\"approximateArrivalTimestamp\":" + std::to_string(1714564800 + i) +
@@ -62,25 +46,8 @@ std::string event_of(const std::vector<std::string>& payloads) {
   return e + "]}";
 }
 
-std::vector<ColumnInfo> orders() {
-  return {{"order_id", "UUID", "", ""},
-          {"event_time", "DateTime", "", ""},
-          {"customer_id", "UInt64", "", ""},
-          {"sku", "String", "", ""},
-          {"quantity", "UInt16", "", ""},
-          {"price", "Decimal(12, 2)", "", ""},
-          {"currency", "FixedString(3)", "", ""},
-          {"status", "Enum8('created' = 1, 'paid' = 2, 'shipped' = 3, 'cancelled' = 4)", "", ""},
-          {"tags", "Array(String)", "", ""},
-          {"coupon", "Nullable(String)", "", ""},
-          {"discount", "Float64", "DEFAULT", "0.05"},
-          {"_stream_arn", "String", "", ""},
-          {"_shard_id", "String", "", ""},
-          {"_sequence_number", "String", "", ""},
-          {"_partition_key", "String", "", ""},
-          {"_approximate_arrival_timestamp", "DateTime", "", ""},
-          {"order_day", "Date", "MATERIALIZED", "toDate(event_time)"}};
-}
+// The e-commerce sample, as the bench describes it.
+std::vector<ColumnInfo> orders() { return bench::orders_columns(); }
 
 std::vector<ColumnInfo> wide() {
   return {{"id", "Int32", "", ""},
@@ -230,7 +197,7 @@ TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
 
   // Envelope variations: escaped keys and values, reordered fields, missing
   // fields, wrong types, trailing bytes.
-  const std::string good = b64(kCrafted[0]);
+  const std::string good = testing::base64_encode(kCrafted[0]);
   const std::string envelopes[] = {
       "{\"Records\":[{\"eventSourceARN\":\"arn:x\",\"eventID\":\"shard-1\",\"kinesis\":{\"data\":\"" + good +
           "\",\"sequenceNumber\":\"1\"}}]}",
