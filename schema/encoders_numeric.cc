@@ -16,22 +16,36 @@ void put_wide(std::string& out, const Wide& w, int bytes) {
   out.append(buf, static_cast<size_t>(bytes));
 }
 
+// Numbers, and strings holding numbers, go through one parse(); the value is
+// shown quoted in a rejection when it came as a string. That text is built
+// only on rejection, never on the hot path.
+class NumericTextEncoder : public Encoder {
+ public:
+  using Encoder::Encoder;
+  Status from_number(std::string_view text, std::string& out) const final {
+    return parse(text, false, out);
+  }
+  Status from_string(std::string_view s, std::string& out) const final {
+    return parse(s, true, out);
+  }
+
+ protected:
+  virtual Status parse(std::string_view text, bool quoted, std::string& out) const = 0;
+  Error reject_text(std::string_view what, std::string_view text, bool quoted) const {
+    return reject(what, quoted ? "\"" + std::string(text) + "\"" : std::string(text));
+  }
+};
+
 // Int8..Int256 and UInt8..UInt256: one encoder, parameterised by width.
-class IntegerEncoder final : public Encoder {
+class IntegerEncoder final : public NumericTextEncoder {
  public:
   IntegerEncoder(const TypeNode& t, int bits, bool is_signed)
-      : Encoder(t), bits_(bits), signed_(is_signed) {}
+      : NumericTextEncoder(t), bits_(bits), signed_(is_signed) {}
 
-  Status from_number(std::string_view text, std::string& out) const override {
-    return parse(text, text, out);
-  }
-  Status from_string(std::string_view s, std::string& out) const override {
-    return parse(s, "\"" + std::string(s) + "\"", out);
-  }
   void write_default(std::string& out) const override { out.append(static_cast<size_t>(bits_ / 8), '\0'); }
 
  private:
-  Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+  Status parse(std::string_view text, bool quoted, std::string& out) const override {
     // Fast path: up to 18 plain digits fit an int64 without overflow checks.
     if (bits_ <= 64 && !text.empty() && text.size() <= 19) {
       size_t i = text[0] == '-' ? 1 : 0;
@@ -49,7 +63,7 @@ class IntegerEncoder final : public Encoder {
         }
         if (plain) {
           if (i == 1) v = -v;
-          if (!in_range(v)) return reject("an integer in range", shown);
+          if (!in_range(v)) return reject_text("an integer in range", text, quoted);
           put_fixed(out, v);  // little-endian two's complement ...
           out.resize(out.size() - (8 - static_cast<size_t>(bits_ / 8)));  // ... low bytes only
           return ok_status();
@@ -57,15 +71,15 @@ class IntegerEncoder final : public Encoder {
       }
     }
     NumberText n;
-    if (!parse_number_text(text, n)) return reject("an integer", shown);
+    if (!parse_number_text(text, n)) return reject_text("an integer", text, quoted);
     Wide magnitude, value;
     switch (scaled_magnitude(n, 0, /*truncate=*/false, 0, magnitude)) {
-      case NumberStatus::fraction: return reject("an integer without fraction", shown);
-      case NumberStatus::overflow: return reject("an integer in range", shown);
+      case NumberStatus::fraction: return reject_text("an integer without fraction", text, quoted);
+      case NumberStatus::overflow: return reject_text("an integer in range", text, quoted);
       case NumberStatus::ok: break;
     }
     if (!to_twos_complement(n.negative, magnitude, bits_, signed_, value))
-      return reject("an integer in range", shown);
+      return reject_text("an integer in range", text, quoted);
     put_wide(out, value, bits_ / 8);
     return ok_status();
   }
@@ -84,32 +98,26 @@ class IntegerEncoder final : public Encoder {
 };
 
 template <typename T>
-class FloatEncoder final : public Encoder {
+class FloatEncoder final : public NumericTextEncoder {
  public:
-  using Encoder::Encoder;
-  Status from_number(std::string_view text, std::string& out) const override {
-    return parse(text, text, out);
-  }
-  Status from_string(std::string_view s, std::string& out) const override {
-    return parse(s, "\"" + std::string(s) + "\"", out);
-  }
+  using NumericTextEncoder::NumericTextEncoder;
   void write_default(std::string& out) const override { put_fixed(out, T{0}); }
 
  private:
-  Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+  Status parse(std::string_view text, bool quoted, std::string& out) const override {
     // Number text only (as for the integer and decimal types): from_chars
     // alone would also take "inf", "nan", "1." and ".5" from a string.
     NumberText n;
-    if (!parse_number_text(text, n)) return reject("a number", shown);
+    if (!parse_number_text(text, n)) return reject_text("a number", text, quoted);
     T v{};
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec == std::errc::result_out_of_range) {
       // from_chars reports underflow like overflow; a number too small for
       // the type is still a number and rounds to (signed) zero.
-      if (!underflows(n)) return reject("a number in range", shown);
+      if (!underflows(n)) return reject_text("a number in range", text, quoted);
       v = n.negative ? -T{0} : T{0};
     } else if (ec != std::errc() || p != text.data() + text.size()) {
-      return reject("a number", shown);
+      return reject_text("a number", text, quoted);
     }
     put_fixed(out, v);
     return ok_status();
@@ -151,21 +159,15 @@ constexpr uint64_t kPow10[19] = {1ull,
                                  100000000000000000ull,
                                  1000000000000000000ull};
 
-class DecimalEncoder final : public Encoder {
+class DecimalEncoder final : public NumericTextEncoder {
  public:
-  DecimalEncoder(const TypeNode& t, int bits) : Encoder(t), bits_(bits), p_(t.precision), s_(t.scale) {}
-  Status from_number(std::string_view text, std::string& out) const override {
-    return parse(text, text, out);
-  }
-  Status from_string(std::string_view s, std::string& out) const override {
-    return parse(s, "\"" + std::string(s) + "\"", out);
-  }
+  DecimalEncoder(const TypeNode& t, int bits) : NumericTextEncoder(t), bits_(bits), p_(t.precision), s_(t.scale) {}
   void write_default(std::string& out) const override { out.append(static_cast<size_t>(bits_ / 8), '\0'); }
 
  private:
-  Status parse(std::string_view text, std::string_view shown, std::string& out) const {
+  Status parse(std::string_view text, bool quoted, std::string& out) const override {
     NumberText n;
-    if (!parse_number_text(text, n)) return reject("a decimal number", shown);
+    if (!parse_number_text(text, n)) return reject_text("a decimal number", text, quoted);
     if (n.exponent == 0 && n.int_digits.size() + static_cast<size_t>(s_) <= 18) {
       // Fast path: the scaled value has at most 18 digits, so it fits an
       // int64 (and Decimal32, P <= 9, stays below 2^31): the same value
@@ -183,9 +185,9 @@ class DecimalEncoder final : public Encoder {
     }
     Wide magnitude, value;
     if (scaled_magnitude(n, s_, /*truncate=*/true, p_, magnitude) != NumberStatus::ok)
-      return reject("at most " + std::to_string(p_ - s_) + " integer digits", shown);
+      return reject_text("at most " + std::to_string(p_ - s_) + " integer digits", text, quoted);
     if (!to_twos_complement(n.negative, magnitude, bits_, true, value))
-      return reject("a decimal in range", shown);
+      return reject_text("a decimal in range", text, quoted);
     put_wide(out, value, bits_ / 8);
     return ok_status();
   }
