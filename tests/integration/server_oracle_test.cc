@@ -38,21 +38,14 @@
 
 #include "schema/encoder.h"
 #include "tests/integration/servers.h"
+#include "tests/schema/encoder_test_util.h"
 
 namespace k2c {
 namespace {
 
 using Columns = std::vector<std::pair<std::string, std::string>>;  // name, type
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
+using testing::to_hex;
 
 size_t append_body(char* data, size_t size, size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);
@@ -190,7 +183,7 @@ void expect_same_bytes(const Columns& columns, const std::vector<std::string>& r
   ClickHouse ch;
   std::string theirs = ch.encode(columns, jsonl);
   std::string ours = our_encoding(columns, rows);
-  EXPECT_EQ(hex(ours), hex(theirs)) << "rows:\n" << jsonl;
+  EXPECT_EQ(to_hex(ours), to_hex(theirs)) << "rows:\n" << jsonl;
 }
 
 TEST(ServerOracle, ExternalDataAndMemoryTableAgree) {
@@ -198,8 +191,8 @@ TEST(ServerOracle, ExternalDataAndMemoryTableAgree) {
   Columns cols = {{"a", "Int32"}, {"b", "String"}};
   std::string rows = "{\"a\":1,\"b\":\"x\"}\n{\"a\":-7,\"b\":\"\"}\n";
   ClickHouse ch;
-  EXPECT_EQ(hex(ch.via_external_data(cols, rows)),
-            hex(ch.via_memory_table(cols, "a Int32, b String", rows)));
+  EXPECT_EQ(to_hex(ch.via_external_data(cols, rows)),
+            to_hex(ch.via_memory_table(cols, "a Int32, b String", rows)));
 }
 
 TEST(ServerOracle, Integers) {
