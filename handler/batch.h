@@ -60,14 +60,21 @@ class BatchEncoder {
   void encode(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
               const TablePlan& plan, bool with_defaults, EncodedBatch& out);
 
+  // Off: every record takes the general lane (simdjson), the reference the
+  // tests compare the fast lane with. On by default.
+  void set_fast_lane(bool on) { fast_lane_ = on; }
+  // Rows the fast lane wrote since construction (tests check it is taken).
+  uint64_t fast_lane_rows() const { return fast_lane_rows_; }
+
  private:
   void encode_pass(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
                    const TablePlan& plan, EncodedBatch& out);
   // Returns true when the record became a row.
   bool encode_record(const KinesisRecord& record, uint32_t index, const TablePlan& plan,
                      EncodedBatch& out);
-  // The fast path: keys in column order, values written straight to the
-  // body. False (body untouched) sends the record to the general path.
+  // The fast lane: keys in column order, values written straight to the
+  // body by a scan of the payload. False (no effect) sends the record to the
+  // general lane.
   bool encode_in_order(const KinesisRecord& record, size_t len, const TablePlan& plan,
                        std::string& body);
   // The general path: values go to per-column slots, then the row is written
@@ -87,7 +94,10 @@ class BatchEncoder {
   std::vector<uint8_t> seen_;          // per column: some record of the batch has a value
   std::vector<uint8_t> include_;       // per column: sent in this pass
   std::vector<int> hints_;             // per key position: the column it had last time
+  std::vector<uint32_t> seen_now_;     // fast lane: columns this record provides
   bool with_defaults_ = false;
+  bool fast_lane_ = true;
+  uint64_t fast_lane_rows_ = 0;
 };
 
 // RowBinary rows for the dead-letter table, columns in this order:

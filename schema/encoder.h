@@ -45,6 +45,11 @@ class Encoder {
 
   virtual void write_default(std::string& out) const = 0;
   virtual bool is_nullable() const { return false; }
+  // The element encoder of Array(T), nullptr for every other type: lets the
+  // batch encoder's fast lane write an array of scalars itself, with the
+  // same calls from_array() makes (a varint count, then one value per
+  // element, dispatched as encode() does).
+  virtual const Encoder* array_element() const { return nullptr; }
 
   const std::string& type_text() const { return type_text_; }
 

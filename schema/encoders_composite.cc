@@ -56,6 +56,7 @@ class ArrayEncoder final : public Encoder {
     return ok_status();
   }
   void write_default(std::string& out) const override { out.push_back('\0'); }
+  const Encoder* array_element() const override { return child_.get(); }
 
  private:
   std::unique_ptr<Encoder> child_;

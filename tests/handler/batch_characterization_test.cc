@@ -149,30 +149,29 @@ const char* kCrafted[] = {
     "!eyJza3Ui\\u004fiJhIn0=",
 };
 
-TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
+// Calls `visit(event, plan)` for every case of the corpus, in a fixed order.
+template <typename Visit>
+void for_each_case(Visit&& visit) {
   auto orders_plan = TablePlan::build(orders());
   auto wide_plan = TablePlan::build(wide());
   ASSERT_TRUE(orders_plan.ok());
   ASSERT_TRUE(wide_plan.ok());
-  EnvelopeDecoder dec;
-  BatchEncoder enc;
-  Digest d;
   for (const char* f : {"orders-batch.json", "clicks-mixed.json", "empty-batch.json", "not-kinesis.json"}) {
     const std::string ev = read(std::string(K2C_SOURCE_DIR) + "/events/" + f);
     ASSERT_FALSE(ev.empty()) << f;
-    run_case(ev, *orders_plan, dec, enc, d);
-    run_case(ev, *wide_plan, dec, enc, d);
+    visit(ev, *orders_plan);
+    visit(ev, *wide_plan);
   }
   // Each crafted payload alone, and all of them in one batch.
   std::vector<std::string> all;
   for (const char* p : kCrafted) {
     all.push_back(p);
     const std::string ev = event_of({p});
-    run_case(ev, *orders_plan, dec, enc, d);
-    run_case(ev, *wide_plan, dec, enc, d);
+    visit(ev, *orders_plan);
+    visit(ev, *wide_plan);
   }
-  run_case(event_of(all), *orders_plan, dec, enc, d);
-  run_case(event_of(all), *wide_plan, dec, enc, d);
+  visit(event_of(all), *orders_plan);
+  visit(event_of(all), *wide_plan);
 
   // Random byte mutations of valid payloads, in batches of 16.
   std::mt19937_64 rng(42);
@@ -191,8 +190,8 @@ TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
       }
       payloads.push_back(p);
     }
-    run_case(event_of(payloads), *orders_plan, dec, enc, d);
-    run_case(event_of(payloads), *wide_plan, dec, enc, d);
+    visit(event_of(payloads), *orders_plan);
+    visit(event_of(payloads), *wide_plan);
   }
 
   // Envelope variations: escaped keys and values, reordered fields, missing
@@ -221,8 +220,15 @@ TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
           "\" , \"sequenceNumber\" : \"1\" } , \"eventSourceARN\" : \"a\" , \"eventID\" : \"s:1:2\" } ] }  \n",
   };
   for (const auto& ev : envelopes) {
-    run_case(ev, *orders_plan, dec, enc, d);
+    visit(ev, *orders_plan);
   }
+}
+
+TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
+  EnvelopeDecoder dec;
+  BatchEncoder enc;
+  Digest d;
+  for_each_case([&](std::string_view ev, const TablePlan& plan) { run_case(ev, plan, dec, enc, d); });
   // The corpus exercises rows, dead letters and envelope errors alike.
   EXPECT_GT(d.rows, 4000u);
   EXPECT_GT(d.dead_letters, 5000u);
@@ -230,6 +236,142 @@ TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
   EXPECT_EQ(d.h, 0x595a89d568d21cbu) << std::hex << d.h << " rows " << std::dec << d.rows
                                      << " dead letters " << d.dead_letters << " envelope errors "
                                      << d.envelope_errors;
+}
+
+// Payloads aimed at the edges of the fast lane (handler/json_scan.h): every
+// place it gives up, and every shape it must write exactly as the general
+// lane does.
+std::vector<std::string> fast_lane_cases() {
+  std::vector<std::string> v = {
+      R"({})",
+      R"( { } )",
+      "{\"sku\":\"a\"}\n",
+      "\t{\r\n\"sku\"\t:\n\"a\" ,\"quantity\" :7 }",
+      R"({"tags":[]})",
+      R"({"tags":[ ]})",
+      R"({"tags":["a" , "b",""]})",
+      R"({"tags":["a",null]})",
+      R"({"tags":["a",["b"]]})",
+      R"({"tags":["a",{"b":1}]})",
+      R"({"tags":[1,2.5,-0,true,false]})",
+      R"({"tags":["a",]})",
+      R"({"tags":["a")",
+      R"({"tags":"a"})",
+      R"({"coupon":["x"]})",
+      R"({"sku":["x"]})",
+      R"({"sku":{"a":1}})",
+      R"({"sku":"tab\there"})",
+      "{\"sku\":\"raw\ttab\"}",
+      "{\"sku\":\"raw\x01ctl\"}",
+      "{\"sku\":\"caf\xc3\xa9\"}",
+      "{\"sku\":\"bad\xc3\"}",
+      "{\"sku\":\"bad\xff\"}",
+      "{\"note\":\"bad\xff\",\"sku\":\"a\"}",
+      R"({"note":"esc \" \\ \/ \b \f \n \r \t \u00e9","sku":"a"})",
+      R"({"note":"bad \x","sku":"a"})",
+      R"({"note":"bad \u12","sku":"a"})",
+      R"({"note":"lone \ud800","sku":"a"})",
+      R"({"note":{"a":[1,{"b":[true,false,null,"x",-1.5e+3]}],"c":{}},"sku":"a"})",
+      R"({"note":[1 2],"sku":"a"})",
+      R"({"note":{"a" 1},"sku":"a"})",
+      R"({"note":{"a":1,},"sku":"a"})",
+      R"({"note":-,"sku":"a"})",
+      R"({"note":1.,"sku":"a"})",
+      R"({"note":.5,"sku":"a"})",
+      R"({"note":1e,"sku":"a"})",
+      R"({"note":+1,"sku":"a"})",
+      R"({"note":nul,"sku":"a"})",
+      R"({"note":truex,"sku":"a"})",
+      R"({"quantity":1E2,"customer_id":-0.0e-0,"price":12.5})",
+      R"({"quantity":1 ,"customer_id" : 2 })",
+      R"({"quantity":-1})",
+      R"({"quantity":007})",
+      R"({"quantity":true})",
+      R"({"customer_id":null,"customer_id":5})",
+      R"({"customer_id":5,"customer_id":null})",
+      R"({"sku":"a","order_id":"6513270e-269e-0d37-f2a7-4de452e6b438"})",
+      R"({"discount":0.5})",
+      R"({"discount":null})",
+      R"({"s\u006bu":"a"})",
+      R"({"sku":"a"}})",
+      R"({"sku":"a"},)",
+      R"({"sku":"a")",
+      R"({"sku")",
+      R"({"sku":)",
+      R"({"sku")",
+      R"({)",
+      R"({"id":1,"n":null,"d":4,"t":"2024-05-01 10:00:00.123","s":["a","b"],"b":true,"ip":"::1"})",
+      R"({"id":1,"tu":["y",[1.5]],"m":{"a":1}})",
+      R"({"id":"9","s":[null,"x"],"b":false,"dec":"1.5"})",
+  };
+  // Arrays whose count needs a two-byte varint, and a deep unknown value.
+  std::string many = R"({"tags":[)";
+  for (int i = 0; i < 300; ++i) many += (i ? ",\"t" : "\"t") + std::to_string(i) + "\"";
+  v.push_back(many + "]}");
+  v.push_back(R"({"note":)" + std::string(100, '[') + std::string(100, ']') + R"(,"sku":"deep"})");
+  v.push_back(R"({"note":)" + std::string(40, '[') + std::string(40, ']') + R"(,"sku":"deep"})");
+  // Strings ending at every offset around the 16- and 64-byte steps of the
+  // string scan, at the very end of the payload (the padding after it).
+  for (size_t n = 0; n < 140; ++n) v.push_back(R"({"sku":")" + std::string(n, 'x') + R"("})");
+  for (size_t n = 0; n < 70; ++n) v.push_back(R"({"sku":")" + std::string(n, 'y'));
+  for (size_t n = 0; n < 70; ++n) v.push_back(R"({"sku":"a"})" + std::string(n, ' '));
+  return v;
+}
+
+// What one lane makes of one event, as comparable text.
+std::string outcome(std::string_view event, const TablePlan& plan, EnvelopeDecoder& dec,
+                    BatchEncoder& enc) {
+  Digest d;
+  run_case(event, plan, dec, enc, d);
+  return std::to_string(d.h) + "/" + std::to_string(d.rows) + "/" + std::to_string(d.dead_letters);
+}
+
+TEST(BatchCharacterization, FastLaneMatchesTheGeneralLane) {
+  EnvelopeDecoder dec;
+  BatchEncoder fast;
+  BatchEncoder general;
+  general.set_fast_lane(false);
+  size_t cases = 0;
+  auto compare = [&](std::string_view ev, const TablePlan& plan) {
+    ++cases;
+    EXPECT_EQ(outcome(ev, plan, dec, fast), outcome(ev, plan, dec, general)) << ev;
+  };
+  for_each_case(compare);
+  auto orders_plan = TablePlan::build(orders());
+  auto wide_plan = TablePlan::build(wide());
+  ASSERT_TRUE(orders_plan.ok() && wide_plan.ok());
+  std::vector<std::string> all;
+  for (const auto& p : fast_lane_cases()) {
+    all.push_back(p);
+    compare(event_of({p}), *orders_plan);
+    compare(event_of({p}), *wide_plan);
+  }
+  compare(event_of(all), *orders_plan);
+  compare(event_of(all), *wide_plan);
+  // Random mutations of the fast lane's cases.
+  std::mt19937_64 rng(7);
+  const auto base = fast_lane_cases();
+  for (int batch = 0; batch < 200; ++batch) {
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 16; ++i) {
+      std::string p = base[rng() % 60];
+      for (int k = static_cast<int>(rng() % 3); k > 0 && !p.empty(); --k) {
+        const size_t pos = rng() % p.size();
+        switch (rng() % 3) {
+          case 0: p[pos] = "{}[]\",:0123456789.-eE tfnu\\\x80\x1f"[rng() % 29]; break;
+          case 1: p.erase(pos, 1); break;
+          default: p.insert(pos, 1, static_cast<char>(rng())); break;
+        }
+      }
+      payloads.push_back(p);
+    }
+    compare(event_of(payloads), *orders_plan);
+    compare(event_of(payloads), *wide_plan);
+  }
+  EXPECT_GT(cases, 1000u);
+  // Both lanes ran: the fast one wrote most rows, the general one none.
+  EXPECT_GT(fast.fast_lane_rows(), 5000u);
+  EXPECT_EQ(general.fast_lane_rows(), 0u);
 }
 
 }  // namespace
