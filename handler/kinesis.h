@@ -1,8 +1,9 @@
 // The Kinesis event envelope that Lambda delivers to a function.
 //
 // EnvelopeDecoder walks the event once with simdjson ondemand and keeps, per
-// record, views of the fields we use. The views point into the decoder's
-// own buffers and live until the next decode() call. A body that is not a
+// record, views of the fields we use. The views point into the event or the
+// decoder's own buffers: they live until the next decode() call, and no
+// longer than the event. A body that is not a
 // Kinesis event (no "Records" array, a record without kinesis.data,
 // kinesis.sequenceNumber or eventSourceARN) is ErrorKind::invalid_event.
 #pragma once
@@ -33,7 +34,11 @@ bool at_document_end(simdjson::ondemand::document& doc);
 
 class EnvelopeDecoder {
  public:
-  Result<std::span<const KinesisRecord>> decode(std::string_view event);
+  // `capacity`: bytes readable from event.data(), at least event.size()
+  // (std::string::capacity() of the buffer holding the event). When it
+  // leaves SIMDJSON_PADDING spare bytes the event is parsed where it is and
+  // the views point into it; otherwise it is copied first.
+  Result<std::span<const KinesisRecord>> decode(std::string_view event, size_t capacity = 0);
 
  private:
   simdjson::ondemand::parser parser_;

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 
@@ -11,7 +12,12 @@ namespace {
 std::once_flag g_curl_init;
 
 size_t write_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  auto* body = static_cast<std::string*>(user);
+  // Keep kResponsePadding spare bytes of capacity so that a JSON parser that
+  // reads past the end (simdjson) can parse the body in place.
+  const size_t need = body->size() + size * n + kResponsePadding;
+  if (body->capacity() < need) body->reserve(std::max(need, 2 * body->capacity()));
+  body->append(data, size * n);
   return size * n;
 }
 

@@ -28,9 +28,13 @@ struct HttpRequest {
   std::string aws_credentials;  // "ACCESS_KEY:SECRET"; never logged
 };
 
+// Spare capacity every response body keeps after its last byte (at least
+// simdjson's SIMDJSON_PADDING, checked where the event is parsed).
+inline constexpr size_t kResponsePadding = 64;
+
 struct HttpResponse {
   long status = 0;
-  std::string body;
+  std::string body;  // capacity() >= size() + kResponsePadding once written
   // Header names lower-cased, values trimmed.
   std::vector<std::pair<std::string, std::string>> headers;
 
