@@ -246,7 +246,16 @@ bool BatchEncoder::encode_in_order(const KinesisRecord& record, size_t len, cons
       std::string_view key;
       if (!scan::quoted(c, key) || !c.consume(':')) return give_up();
       c.skip_ws();
-      const int ci = column_of(key, position++, plan);
+      // The column this key position had last time, checked in one vector
+      // step (the key lies in the padded payload buffer), else the lookup.
+      int ci;
+      if (position < hints_.size() && hints_[position] >= 0 &&
+          plan.is_payload_column(static_cast<size_t>(hints_[position]), key)) {
+        ci = hints_[position];
+      } else {
+        ci = column_of(key, position, plan);
+      }
+      ++position;
       if (ci < 0) {
         if (!scan::skip_value(c)) return give_up();  // unknown keys are ignored
       } else if (static_cast<size_t>(ci) < next) {

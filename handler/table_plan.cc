@@ -1,5 +1,7 @@
 #include "handler/table_plan.h"
 
+#include <algorithm>
+
 #include "runtime/identifier.h"
 
 namespace k2c {
@@ -51,6 +53,7 @@ Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
   while (size < plan.columns_.size() * 4) size *= 2;
   plan.by_name_.assign(size, -1);
   plan.mask_ = size - 1;
+  plan.name_blocks_.assign(plan.columns_.size(), NameBlock{});
   for (size_t c = 0; c < plan.columns_.size(); ++c) {
     const auto& pc = plan.columns_[c];
     if (pc.source != ColumnSource::payload) continue;
@@ -58,6 +61,9 @@ Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
     size_t i = key_hash(pc.name) & plan.mask_;
     while (plan.by_name_[i] >= 0) i = (i + 1) & plan.mask_;
     plan.by_name_[i] = static_cast<int>(c);
+    NameBlock& b = plan.name_blocks_[c];
+    b.size = static_cast<uint32_t>(pc.name.size());
+    std::memcpy(b.bytes, pc.name.data(), std::min(pc.name.size(), sizeof b.bytes));
   }
   if (plan.columns_.empty())
     return make_error(ErrorKind::permanent, "the table has no insertable columns", "no_columns");

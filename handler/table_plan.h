@@ -15,6 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "runtime/error.h"
 #include "schema/encoder.h"
 
@@ -53,6 +57,25 @@ class TablePlan {
   static Result<TablePlan> build(const std::vector<ColumnInfo>& columns);
 
   const std::vector<PlannedColumn>& columns() const { return columns_; }
+  // True when column `c` is the payload column that find_payload_column(key)
+  // finds. `key` must have 16 readable bytes from its start (it lies in a
+  // padded payload buffer): names of up to 16 bytes are compared in one
+  // vector step, without a call to memcmp.
+  bool is_payload_column(size_t c, std::string_view key) const {
+    const NameBlock& b = name_blocks_[c];
+    if (b.size != key.size()) return false;
+    if (key.size() > sizeof b.bytes) return columns_[c].name == key;
+#if defined(__SSE2__)
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key.data()));
+    const __m128i n = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.bytes));
+    const unsigned equal = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(k, n)));
+    const unsigned needed = (1u << key.size()) - 1u;
+    return (equal & needed) == needed;
+#else
+    return std::memcmp(b.bytes, key.data(), key.size()) == 0;
+#endif
+  }
+
   // Index of the payload column named `key`, or -1.
   int find_payload_column(std::string_view key) const {
     for (size_t i = key_hash(key) & mask_;; i = (i + 1) & mask_) {
@@ -76,7 +99,16 @@ class TablePlan {
     return static_cast<size_t>(x ^ (x >> 32));
   }
 
+  struct NameBlock {
+    char bytes[16] = {};
+    // The name's length; kNever for metadata columns and for a repeated
+    // name (find_payload_column never answers those).
+    uint32_t size = kNever;
+    static constexpr uint32_t kNever = UINT32_MAX;
+  };
+
   std::vector<PlannedColumn> columns_;
+  std::vector<NameBlock> name_blocks_;  // per column
   std::vector<int> by_name_;  // open addressing, linear probing; -1 = empty
   size_t mask_ = 0;
 };

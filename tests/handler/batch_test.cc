@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "tests/support/base64_encode.h"
 
 #include "tests/schema/encoder_test_util.h"
@@ -197,6 +199,30 @@ TEST(BatchEncoder, MetadataColumnsTakeTheRecordsFields) {
   ASSERT_TRUE(out.dead_letters.empty());
   // "arn:s", "shard-1", "pk", 1700000000500 ms.
   EXPECT_EQ(testing::to_hex(out.body), "0561726e3a73" "0773686172642d31" "02706b" "f469e5cf8b010000");
+}
+
+// is_payload_column answers exactly as find_payload_column, for keys read
+// from a padded buffer (garbage after the key must not matter).
+TEST(TablePlan, IsPayloadColumnAgreesWithTheLookup) {
+  auto p = TablePlan::build({{"a", "UInt8", "", ""},
+                             {"sixteen_chars_ab", "UInt8", "", ""},
+                             {"seventeen_chars_a", "UInt8", "", ""},
+                             {"_partition_key", "String", "", ""},
+                             {"a", "UInt16", "", ""},
+                             {"", "UInt8", "", ""}});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  const char* keys[] = {"a", "b", "", "ab", "sixteen_chars_ab", "sixteen_chars_aX", "sixteen_chars_a",
+                        "seventeen_chars_a", "seventeen_chars_b", "_partition_key", "A"};
+  for (const char* k : keys) {
+    // The key followed by bytes that extend it, as in a payload buffer.
+    std::string buffer = std::string(k) + "bcdefghijklmnopqrstuvwxyz0123456789";
+    const std::string_view key(buffer.data(), std::strlen(k));
+    const int found = p->find_payload_column(key);
+    for (size_t c = 0; c < p->columns().size(); ++c)
+      EXPECT_EQ(p->is_payload_column(c, key), found == static_cast<int>(c)) << "key '" << k << "' column " << c;
+  }
+  EXPECT_EQ(p->find_payload_column("a"), 0);  // the first of two columns named "a"
+  EXPECT_EQ(p->find_payload_column("_partition_key"), -1);  // metadata, not payload
 }
 
 TEST(TablePlan, UnknownTypeNamesColumnAndType) {
