@@ -23,6 +23,7 @@ constexpr int kPermanentCodes[] = {
     62,   // SYNTAX_ERROR
     73,   // UNKNOWN_FORMAT
     81,   // UNKNOWN_DATABASE
+    89,   // UNKNOWN_COMPRESSION_METHOD: the server cannot decode our Content-Encoding
     115,  // UNKNOWN_SETTING
     164,  // READONLY
     192,  // UNKNOWN_USER
@@ -60,13 +61,16 @@ Error classify_clickhouse_error(long status, std::string_view body) {
 }
 
 ClickHouseClient::ClickHouseClient(const Config& config)
-    : url_(config.clickhouse_url), http_(TlsOptions{config.clickhouse_ca_file, config.ca_path}) {
+    : url_(config.clickhouse_url),
+      http_(TlsOptions{config.clickhouse_ca_file, config.ca_path}),
+      compressor_(config.clickhouse_compression) {
   auth_headers_.push_back("X-ClickHouse-User: " + config.clickhouse_user);
   if (!config.clickhouse_password.empty())
     auth_headers_.push_back("X-ClickHouse-Key: " + config.clickhouse_password);
 }
 
 Result<std::string> ClickHouseClient::post(const std::string& url, std::string_view body,
+                                           std::string_view content_encoding,
                                            const Deadline& deadline) {
   constexpr int kAttempts = 3;
   std::chrono::milliseconds backoff{100};
@@ -79,6 +83,8 @@ Result<std::string> ClickHouseClient::post(const std::string& url, std::string_v
     req.url = url;
     req.headers = auth_headers_;
     req.headers.emplace_back("Content-Type: application/octet-stream");
+    if (!content_encoding.empty())
+      req.headers.emplace_back("Content-Encoding: " + std::string(content_encoding));
     req.body = body;
     req.timeout_ms = deadline.call_timeout_ms();
     req.connect_timeout_ms = deadline.connect_timeout_ms();
@@ -102,7 +108,7 @@ Result<std::string> ClickHouseClient::post(const std::string& url, std::string_v
 }
 
 Result<std::string> ClickHouseClient::query(std::string_view sql, const Deadline& deadline) {
-  return post(url_ + "/", sql, deadline);
+  return post(url_ + "/", sql, {}, deadline);
 }
 
 Result<std::vector<ColumnInfo>> ClickHouseClient::describe(std::string_view database,
@@ -155,7 +161,10 @@ Status ClickHouseClient::insert(std::string_view database, std::string_view tabl
                     " (" + std::string(columns) + ") FORMAT " + std::string(format);
   std::string url = url_ + "/?query=" + url_encode(sql);
   for (const auto& [name, value] : settings) url += "&" + name + "=" + url_encode(value);
-  auto r = post(url, body, deadline);
+  // Once per insert: every retry inside post() sends these same bytes.
+  auto wire = compressor_.compress(body);
+  if (!wire.ok()) return std::move(wire).error();
+  auto r = post(url, *wire, content_encoding(compressor_.codec()), deadline);
   if (!r.ok()) return std::move(r).error();
   return ok_status();
 }

@@ -7,6 +7,10 @@
 // column, syntax, authentication, access), ErrorKind::transient for the
 // rest (server down, 5xx, timeouts, too many parts, memory limits), with a
 // bounded retry and backoff inside the invocation deadline.
+//
+// Insert bodies are sent with the configured CLICKHOUSE_COMPRESSION: each body
+// is compressed once per insert (not per retry) into the client's reused
+// buffer and sent with its Content-Encoding; other statements are sent as-is.
 #pragma once
 
 #include <string>
@@ -14,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "handler/compress.h"
 #include "handler/table_plan.h"
 #include "runtime/config.h"
 #include "runtime/deadline.h"
@@ -45,19 +50,23 @@ class ClickHouseClient {
 
   Result<ServerVersion> version(const Deadline& deadline);  // asked once, then remembered
 
-  // INSERT INTO `db`.`table` (columns) FORMAT format, with `body` sent as-is.
-  // `settings` are URL parameters (name, value).
+  // INSERT INTO `db`.`table` (columns) FORMAT format, with `body` as its data,
+  // compressed with the configured codec. `settings` are URL parameters
+  // (name, value).
   Status insert(std::string_view database, std::string_view table, std::string_view columns,
                 std::string_view format, std::string_view body,
                 const std::vector<std::pair<std::string, std::string>>& settings,
                 const Deadline& deadline);
 
  private:
-  Result<std::string> post(const std::string& url, std::string_view body, const Deadline& deadline);
+  // `content_encoding` names the body's encoding; empty = not encoded.
+  Result<std::string> post(const std::string& url, std::string_view body,
+                           std::string_view content_encoding, const Deadline& deadline);
 
   std::string url_;
   std::vector<std::string> auth_headers_;
   HttpClient http_;
+  Compressor compressor_;
   ServerVersion version_;
   bool have_version_ = false;
 };

@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kKnownClickhouseVars[] = {
     "CLICKHOUSE_URL",      "CLICKHOUSE_USER",    "CLICKHOUSE_PASSWORD",
-    "CLICKHOUSE_DATABASE", "CLICKHOUSE_CA_FILE",
+    "CLICKHOUSE_DATABASE", "CLICKHOUSE_CA_FILE", "CLICKHOUSE_COMPRESSION",
 };
 
 const std::string* find(const EnvMap& env, const char* name) {
@@ -50,7 +50,7 @@ Result<Config> Config::from_env(const EnvMap& env) {
     for (const char* k : kKnownClickhouseVars) known = known || name == k;
     if (!known) return config_error("unknown setting " + name + " (known: CLICKHOUSE_URL, "
                                     "CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE, "
-                                    "CLICKHOUSE_CA_FILE)");
+                                    "CLICKHOUSE_CA_FILE, CLICKHOUSE_COMPRESSION)");
   }
 
   c.clickhouse_url = get_or(env, "CLICKHOUSE_URL", "");
@@ -65,6 +65,21 @@ Result<Config> Config::from_env(const EnvMap& env) {
   if (!is_identifier(c.clickhouse_database))
     return config_error("CLICKHOUSE_DATABASE is not a valid identifier: " + c.clickhouse_database);
   c.clickhouse_ca_file = get_or(env, "CLICKHOUSE_CA_FILE", "");
+  // Exactly the Content-Encoding tokens (lower case), so that what is
+  // configured is what the server sees; a typo fails here, not per batch.
+  const std::string compression = get_or(env, "CLICKHOUSE_COMPRESSION", "none");
+  if (compression == "none") {
+    c.clickhouse_compression = Compression::none;
+  } else if (compression == "gzip") {
+    c.clickhouse_compression = Compression::gzip;
+  } else if (compression == "zstd") {
+    c.clickhouse_compression = Compression::zstd;
+  } else if (compression == "lz4") {
+    c.clickhouse_compression = Compression::lz4;
+  } else {
+    return config_error("CLICKHOUSE_COMPRESSION must be one of none, gzip, zstd, lz4; got '" +
+                        compression + "'");
+  }
   c.ca_path = get_or(env, "K2C_CA_PATH", "");
 
   c.routes_table = get_or(env, "ROUTES_TABLE", "");

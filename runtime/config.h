@@ -16,6 +16,10 @@ namespace k2c {
 
 using EnvMap = std::map<std::string, std::string>;
 
+// CLICKHOUSE_COMPRESSION: how insert bodies are encoded on the wire
+// (handler/compress.h). Which servers decode which codec is in README.md.
+enum class Compression { none, gzip, zstd, lz4 };
+
 EnvMap env_from_environ(char** environ);
 
 struct Config {
@@ -24,6 +28,7 @@ struct Config {
   std::string clickhouse_password;  // secret: never logged
   std::string clickhouse_database = "default";
   std::string clickhouse_ca_file;  // optional CA bundle for https
+  Compression clickhouse_compression = Compression::none;
   // K2C_CA_PATH: hashed CA directory for every https client (ClickHouse and
   // DynamoDB); the zip's launcher sets it to the bundled certs/ directory.
   std::string ca_path;

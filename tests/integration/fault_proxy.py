@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A loopback HTTP proxy that injects the faults a real ClickHouse will not show on demand.
 
-    fault_proxy.py UPSTREAM_PORT PORT_FILE PLAN_FILE
+    fault_proxy.py UPSTREAM_PORT PORT_FILE PLAN_FILE [INSERTS_LOG]
 
 Listens on 127.0.0.1 (a free port, written to PORT_FILE) and forwards every
 request to 127.0.0.1:UPSTREAM_PORT, except INSERT requests, whose fate is read
@@ -10,7 +10,10 @@ removed ("pass", "reset" = close the connection with RST mid-body, "stall" =
 hold the request for 10 s without answering, "503" = answer 503 without
 forwarding); a line ending in "*" (e.g. "503*") is never removed. An empty
 plan means "pass". Faults are injected before anything reaches the server, so
-a faulted insert never writes. Used only by the tests, on 127.0.0.1.
+a faulted insert never writes. With INSERTS_LOG, every INSERT request appends
+one line there: its fate, its Content-Encoding ("-" if none), its
+Content-Length and its table, e.g. "pass gzip 10534 orders". Used only by the
+tests, on 127.0.0.1.
 """
 import os
 import socket
@@ -18,9 +21,11 @@ import struct
 import sys
 import threading
 import time
+import urllib.parse
 
 upstream_port = int(sys.argv[1])
 port_file, plan_file = sys.argv[2], sys.argv[3]
+inserts_log = sys.argv[4] if len(sys.argv) > 4 else None
 lock = threading.Lock()
 
 
@@ -38,6 +43,24 @@ def next_fault():
         with open(plan_file, "w") as f:
             f.write("".join(l + "\n" for l in lines[1:]))
         return first
+
+
+def log_insert(fault, head, length):
+    if not inserts_log:
+        return
+    lines = head.split(b"\r\n")
+    encoding = b"-"
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-encoding":
+            encoding = value.strip()
+    target = lines[0].split(b" ")[1].decode("latin-1")
+    sql = urllib.parse.parse_qs(urllib.parse.urlsplit(target).query).get("query", [""])[0]
+    # INSERT INTO `db`.`table` (...): the table is the second quoted name.
+    names = sql.split("`")
+    table = names[3] if len(names) > 3 else "?"
+    with lock, open(inserts_log, "a") as f:
+        f.write(f"{fault} {encoding.decode('latin-1')} {length} {table}\n")
 
 
 def read_request(conn):
@@ -99,6 +122,8 @@ def serve(conn):
             head, rest, length = got
             is_insert = b"query=INSERT" in head.split(b"\r\n")[0]
             fault = next_fault() if is_insert else "pass"
+            if is_insert:
+                log_insert(fault, head, length)
             if fault == "reset":
                 if length > 1:  # take part of the body, then reset
                     while len(rest) < length // 2:

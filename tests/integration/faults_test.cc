@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/integration/fault_proxy.h"
 #include "tests/integration/harness.h"
 
 namespace k2c::testing {
@@ -21,38 +22,6 @@ constexpr const char* kOrders = "arn:aws:kinesis:eu-west-1:123456789012:stream/o
 constexpr const char* kNoFailures = "{\"batchItemFailures\":[]}";
 const std::string kRetryAll =
     "{\"batchItemFailures\":[{\"itemIdentifier\":\"495900010000000000000000000000000000000000000000\"}]}";
-
-// The fault proxy, started as a child process and stopped by PID.
-class FaultProxy {
- public:
-  FaultProxy(const std::string& upstream_url, const std::string& dir) {
-    const std::string port = upstream_url.substr(upstream_url.rfind(':') + 1);
-    port_file_ = dir + "proxy.port";
-    plan_file_ = dir + "proxy.plan";
-    std::remove(port_file_.c_str());
-    plan("");
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl("/usr/bin/python3", "python3", K2C_SOURCE_DIR "/tests/integration/fault_proxy.py",
-            port.c_str(), port_file_.c_str(), plan_file_.c_str(), nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 200 && read_file(port_file_).empty(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    url_ = "http://127.0.0.1:" + read_file(port_file_);
-  }
-  ~FaultProxy() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  void plan(const std::string& lines) { std::ofstream(plan_file_) << lines; }
-  std::string remaining_plan() { return read_file(plan_file_); }
-  const std::string& url() const { return url_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string port_file_, plan_file_, url_;
-};
 
 class FaultTest : public BootstrapTest {
  protected:

@@ -67,6 +67,42 @@ TEST(Config, RejectsInvalidValues) {
   EXPECT_TRUE(bad("CLICKHOUSE_DATABASE", "a`b"));
 }
 
+TEST(Config, CompressionDefaultsToNone) {
+  auto c = Config::from_env(minimal_env());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->clickhouse_compression, Compression::none);
+  auto env = minimal_env();
+  env["CLICKHOUSE_COMPRESSION"] = "";  // set but empty, like the other settings
+  EXPECT_EQ(Config::from_env(env)->clickhouse_compression, Compression::none);
+}
+
+TEST(Config, ParsesEveryCompressionCodec) {
+  const std::pair<const char*, Compression> cases[] = {{"none", Compression::none},
+                                                       {"gzip", Compression::gzip},
+                                                       {"zstd", Compression::zstd},
+                                                       {"lz4", Compression::lz4}};
+  for (const auto& [value, codec] : cases) {
+    auto env = minimal_env();
+    env["CLICKHOUSE_COMPRESSION"] = value;
+    auto c = Config::from_env(env);
+    ASSERT_TRUE(c.ok()) << value << ": " << c.error().message;
+    EXPECT_EQ(c->clickhouse_compression, codec) << value;
+  }
+}
+
+TEST(Config, RejectsUnknownCompressionListingTheValidValues) {
+  for (const char* value : {"GZIP", "br", "deflate", "snappy", "lz4hc", "zstd ", "1"}) {
+    auto env = minimal_env();
+    env["CLICKHOUSE_COMPRESSION"] = value;
+    auto c = Config::from_env(env);
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_EQ(c.error().kind, ErrorKind::config);
+    EXPECT_EQ(c.error().message,
+              std::string("CLICKHOUSE_COMPRESSION must be one of none, gzip, zstd, lz4; got '") +
+                  value + "'");
+  }
+}
+
 TEST(Config, SecretsNeverAppearInErrors) {
   auto env = minimal_env();
   env["CLICKHOUSE_PASSWORD"] = "hunter2-password";
