@@ -9,6 +9,9 @@
 //   naive nlohmann       the same body written the straightforward way;
 // with heap allocations per record in steady state and the ratios. The
 // machine may be noisy: each figure is the median of repetitions.
+// A second, small table: the cost of request compression (Compressor, as
+// CLICKHOUSE_COMPRESSION uses it) on the pipeline's body, for batches of
+// 1,000 records and more.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -28,6 +31,7 @@
 #include "bench/naive.h"
 #include "bench/schemas.h"
 #include "handler/batch.h"
+#include "handler/compress.h"
 #include "handler/kinesis.h"
 
 namespace k2c::bench {
@@ -98,6 +102,51 @@ struct Row {
   double mb_s, records_s, allocs_per_record;
 };
 
+// Request compression of the pipeline's body: MB/s of body input, the
+// compression ratio, and the time it adds per 1,000 records (also as a share
+// of the pipeline's own time for the batch). Checks that each codec gives a
+// non-empty result smaller than the body.
+bool print_compression(const std::vector<std::pair<size_t, std::string>>& bodies,
+                       const std::vector<Row>& rows, int reps, double rep_seconds,
+                       const std::string& only) {
+  const Compression codecs[] = {Compression::gzip, Compression::zstd, Compression::lz4};
+  bool ok = true;
+  bool header = false;
+  for (const auto& [n, body] : bodies) {
+    double pipeline_s = 0;  // seconds per batch, when the pipeline row was timed
+    for (const Row& r : rows)
+      if (r.batch == n && std::string_view(r.name) == "k2c pipeline")
+        pipeline_s = static_cast<double>(n) / r.records_s;
+    for (Compression codec : codecs) {
+      const std::string name = "compress " + std::string(content_encoding(codec));
+      if (!only.empty() && name.find(only) == std::string::npos) continue;
+      if (!header) {
+        std::printf("\n%-6s %-14s %11s %11s %7s %8s %16s %12s\n", "batch", "", "body bytes",
+                    "compressed", "ratio", "MB/s", "ms/1000 records", "vs pipeline");
+        header = true;
+      }
+      Compressor compressor(codec);
+      size_t compressed = 0;
+      Figure f = measure(
+          [&] {
+            auto r = compressor.compress(body);
+            if (!r.ok()) throw std::runtime_error(r.error().message);
+            compressed = r->size();
+          },
+          reps, rep_seconds);
+      ok = ok && compressed > 0 && compressed < body.size();
+      const double body_bytes = static_cast<double>(body.size());
+      const double ms_per_1000 = f.seconds * 1e3 * 1000.0 / static_cast<double>(n);
+      std::printf("%-6zu %-14s %11zu %11zu %6.2fx %8.0f %16.3f", n, name.c_str(), body.size(),
+                  compressed, body_bytes / static_cast<double>(compressed),
+                  body_bytes / f.seconds / 1e6, ms_per_1000);
+      if (pipeline_s > 0) std::printf(" %11.0f%%", 100.0 * f.seconds / pipeline_s);
+      std::printf("\n");
+    }
+  }
+  return ok;
+}
+
 int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const std::string& only) {
   const auto columns = orders_columns();
   auto plan = TablePlan::build(columns);
@@ -112,6 +161,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
 
   std::vector<Row> rows;
   bool all_ok = true;
+  std::vector<std::pair<size_t, std::string>> bodies;  // (batch, body) for the compression table
   for (size_t n : sizes) {
     const std::string event = orders_event(n);
     const double bytes = static_cast<double>(event.size());
@@ -133,6 +183,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
                    out.dead_letters.empty() ? "" : out.dead_letters[0].message.c_str());
       return 1;
     }
+    if (n >= 1000) bodies.emplace_back(n, out.body);
     const std::string naive_body = naive_encode(event, columns);
     const bool identical = naive_body == out.body;
     all_ok = all_ok && identical;
@@ -186,7 +237,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
     std::printf("%-6zu %22.2f %22.1f %10s %10s\n", rows[i].batch, p / walk, p / naive,
                 p >= 2500 ? "met" : "missed", p >= 0.5 * walk ? "met" : "missed");
   }
-  return all_ok ? 0 : 1;
+  return print_compression(bodies, rows, reps, rep_seconds, only) && all_ok ? 0 : 1;
 }
 
 }  // namespace
