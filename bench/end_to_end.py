@@ -2,9 +2,10 @@
 """End to end: a 5,000-record batch through the real bootstrap, the local
 Runtime API emulator and the local ClickHouse (routes in dynalite).
 
-    bench/end_to_end.py BOOTSTRAP [--records 5000] [--invocations 10]
+    bench/end_to_end.py BOOTSTRAP [--records 5000] [--invocations 10] [--compression none,gzip]
 
-Prints, per run, the wall time the emulator measured from handing out the
+Runs once per CLICKHOUSE_COMPRESSION value (by default none and gzip, the two
+that ClickHouse 18.16 decodes) and prints, per run, the wall time the emulator measured from handing out the
 event to receiving the answer (median, min, max) and the function's own CPU
 time per 1,000 records (from its log line). Servers are started on 127.0.0.1
 and stopped by PID at the end. A measurement, not a test: nothing is asserted
@@ -30,6 +31,8 @@ def main():
     ap.add_argument("bootstrap")
     ap.add_argument("--records", type=int, default=5000)
     ap.add_argument("--invocations", type=int, default=10)
+    ap.add_argument("--compression", default="none,gzip",
+                    help="comma-separated CLICKHOUSE_COMPRESSION values, one run each")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="k2c-e2e-")
     subprocess.run([sys.executable, os.path.join(ROOT, "tools/make_events.py"), "--out", work,
@@ -42,28 +45,39 @@ def main():
         servers = replay.read_env(os.path.join(servers_dir, "env"))
         routes = json.load(open(os.path.join(ROOT, "schema/examples/routes.json")))
         replay.setup(servers, routes)
-        out = os.path.join(work, "results.json")
-        cmd = [sys.executable, os.path.join(ROOT, "runtime/emulator.py"), "--bootstrap", a.bootstrap,
-               "--json-out", out,
-               "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
-               "--env", f"ROUTES_TABLE={replay.ROUTES_TABLE}",
-               "--env", f"AWS_ENDPOINT_URL_DYNAMODB={servers['K2C_DYNAMODB_URL']}",
-               "--env", "AWS_REGION=eu-west-1", "--env", "AWS_ACCESS_KEY_ID=local",
-               "--env", "AWS_SECRET_ACCESS_KEY=local"] + [event] * a.invocations
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        results = json.load(open(out))
-        ok = all(r["body"] == '{"batchItemFailures":[]}' for r in results)
-        # The first invocation also pays the route lookup and DESCRIBE: report the rest.
-        walls = [r["duration_ms"] for r in results[1:]]
-        cpus = [float(m) for m in re.findall(r'"cpu_ms":([0-9.]+)', proc.stderr)][1:]
-        rows = replay.clickhouse(servers["K2C_CLICKHOUSE_URL"], "SELECT count() FROM orders").strip()
-        print(f"end to end: {a.records}-record batch ({os.path.getsize(event) / 1e6:.2f} MB event), "
-              f"{a.invocations} invocations, all written: {ok} ({rows} rows)")
-        print(f"  wall per batch (emulator, hand-out to answer): median {statistics.median(walls):.1f} ms, "
-              f"min {min(walls):.1f}, max {max(walls):.1f}")
-        print(f"  function CPU time: median {statistics.median(cpus):.1f} ms per batch = "
-              f"{statistics.median(cpus) * 1000 / a.records:.2f} ms per 1,000 records")
-        return 0 if ok else 1
+        all_ok = True
+        for codec in a.compression.split(","):
+            replay.clickhouse(servers["K2C_CLICKHOUSE_URL"], "TRUNCATE TABLE orders")
+            out = os.path.join(work, f"results-{codec}.json")
+            cmd = [sys.executable, os.path.join(ROOT, "runtime/emulator.py"), "--bootstrap", a.bootstrap,
+                   "--json-out", out,
+                   "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
+                   "--env", f"CLICKHOUSE_COMPRESSION={codec}",
+                   "--env", f"ROUTES_TABLE={replay.ROUTES_TABLE}",
+                   "--env", f"AWS_ENDPOINT_URL_DYNAMODB={servers['K2C_DYNAMODB_URL']}",
+                   "--env", "AWS_REGION=eu-west-1", "--env", "AWS_ACCESS_KEY_ID=local",
+                   "--env", "AWS_SECRET_ACCESS_KEY=local"] + [event] * a.invocations
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            results = json.load(open(out))
+            ok = len(results) == a.invocations and all(
+                r["body"] == '{"batchItemFailures":[]}' for r in results)
+            # The first invocation also pays the route lookup and DESCRIBE: report the rest.
+            walls = [r["duration_ms"] for r in results[1:]]
+            cpus = [float(m) for m in re.findall(r'"cpu_ms":([0-9.]+)', proc.stderr)][1:]
+            rows = replay.clickhouse(servers["K2C_CLICKHOUSE_URL"], "SELECT count() FROM orders").strip()
+            ok = ok and rows == str(a.records * a.invocations)
+            all_ok = all_ok and ok
+            print(f"end to end, CLICKHOUSE_COMPRESSION={codec}: {a.records}-record batch "
+                  f"({os.path.getsize(event) / 1e6:.2f} MB event), "
+                  f"{a.invocations} invocations, all written: {ok} ({rows} rows)")
+            if not walls or not cpus:
+                print(proc.stderr[-2000:], file=sys.stderr)
+                continue
+            print(f"  wall per batch (emulator, hand-out to answer): median {statistics.median(walls):.1f} ms, "
+                  f"min {min(walls):.1f}, max {max(walls):.1f}")
+            print(f"  function CPU time: median {statistics.median(cpus):.1f} ms per batch = "
+                  f"{statistics.median(cpus) * 1000 / a.records:.2f} ms per 1,000 records")
+        return 0 if all_ok else 1
     finally:
         subprocess.run([os.path.join(ROOT, "tools/servers"), "down", servers_dir])
 
