@@ -1,20 +1,24 @@
-// A strict, allocation-free JSON scanner for the hot path's fast lanes.
+// A strict, allocation-free JSON scanner for the batch encoder's fast lane.
 //
-// The envelope decoder and the batch encoder each have two lanes: a fast
-// lane that reads the JSON text directly with this scanner, and the general
-// lane built on simdjson ondemand. The fast lane handles the common shape
-// (strings without escapes, numbers, literals, flat objects, arrays of
-// scalars) and gives up -- returns false, having produced nothing -- on
-// anything else: an escape in a string it must read, invalid JSON, a value
-// shape it does not handle. The general lane then does the whole input
-// again and alone decides errors and their messages. So the fast lane only
-// has to be right when it accepts, and it accepts only what it has checked
-// against the full JSON grammar (RFC 8259); tests compare both lanes on the
-// same inputs byte for byte.
+// The batch encoder has two lanes for a payload: a fast lane that reads the
+// JSON text directly with this scanner, and the general lane built on
+// simdjson ondemand. The fast lane handles the common shape (strings without
+// escapes, numbers, literals, flat objects, arrays of scalars) and gives up
+// -- returns false, having produced nothing -- on anything else: an escape
+// in a string it must read, invalid JSON, a value shape it does not handle.
+// The general lane then does the whole payload again and alone decides
+// errors and their messages. So the fast lane only has to be right when it
+// accepts, and it accepts only what it has checked against the full JSON
+// grammar (RFC 8259); tests compare both lanes on the same inputs byte for
+// byte. Against a second simdjson document per payload, it saves stage 1
+// and the iterator set-up, which cost more than this scan on payloads of a
+// few hundred bytes.
 //
-// The scanner never reads outside [p, end): unlike simdjson it needs no
-// padding after the input, so the envelope is scanned where the runtime put
-// it, without a copy.
+// The scanner reads in 16- and 64-byte blocks up to `limit`, the end of the
+// padding after the input, and never interprets a byte at or past `end`.
+// (The envelope stays on simdjson: a scanner like this one, tried there, ran
+// at less than half the speed of simdjson's stage 1 on its many short keys
+// and values.)
 #pragma once
 
 #include <cstddef>
