@@ -32,17 +32,8 @@ Error compression_error(std::string message) {
 }  // namespace
 
 std::string_view content_encoding(Compression codec) noexcept {
-  switch (codec) {
-    case Compression::none:
-      return {};
-    case Compression::gzip:
-      return "gzip";
-    case Compression::zstd:
-      return "zstd";
-    case Compression::lz4:
-      return "lz4";
-  }
-  return {};
+  // The setting's values are the Content-Encoding tokens; none sends none.
+  return codec == Compression::none ? std::string_view{} : compression_name(codec);
 }
 
 Compressor::Compressor(Compression codec) : codec_(codec) {}

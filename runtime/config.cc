@@ -1,6 +1,8 @@
 #include "runtime/config.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cstring>
 
 #include "runtime/identifier.h"
@@ -12,6 +14,18 @@ constexpr const char* kKnownClickhouseVars[] = {
     "CLICKHOUSE_URL",      "CLICKHOUSE_USER",    "CLICKHOUSE_PASSWORD",
     "CLICKHOUSE_DATABASE", "CLICKHOUSE_CA_FILE", "CLICKHOUSE_COMPRESSION",
 };
+
+// CLICKHOUSE_COMPRESSION values, in enum order; each is also the
+// Content-Encoding token sent to the server.
+constexpr const char* kCompressionNames[] = {"none", "gzip", "zstd", "lz4"};
+
+// "A, B, C": the names of a table, for error messages.
+template <size_t N>
+std::string joined(const char* const (&names)[N]) {
+  std::string out;
+  for (const char* n : names) out.append(out.empty() ? "" : ", ").append(n);
+  return out;
+}
 
 const std::string* find(const EnvMap& env, const char* name) {
   auto it = env.find(name);
@@ -32,6 +46,10 @@ bool is_http_url(const std::string& url) {
 
 }  // namespace
 
+const char* compression_name(Compression codec) noexcept {
+  return kCompressionNames[static_cast<size_t>(codec)];
+}
+
 EnvMap env_from_environ(char** environ) {
   EnvMap env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
@@ -48,9 +66,8 @@ Result<Config> Config::from_env(const EnvMap& env) {
     if (!name.starts_with("CLICKHOUSE_")) continue;
     bool known = false;
     for (const char* k : kKnownClickhouseVars) known = known || name == k;
-    if (!known) return config_error("unknown setting " + name + " (known: CLICKHOUSE_URL, "
-                                    "CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE, "
-                                    "CLICKHOUSE_CA_FILE, CLICKHOUSE_COMPRESSION)");
+    if (!known)
+      return config_error("unknown setting " + name + " (known: " + joined(kKnownClickhouseVars) + ")");
   }
 
   c.clickhouse_url = get_or(env, "CLICKHOUSE_URL", "");
@@ -68,18 +85,11 @@ Result<Config> Config::from_env(const EnvMap& env) {
   // Exactly the Content-Encoding tokens (lower case), so that what is
   // configured is what the server sees; a typo fails here, not per batch.
   const std::string compression = get_or(env, "CLICKHOUSE_COMPRESSION", "none");
-  if (compression == "none") {
-    c.clickhouse_compression = Compression::none;
-  } else if (compression == "gzip") {
-    c.clickhouse_compression = Compression::gzip;
-  } else if (compression == "zstd") {
-    c.clickhouse_compression = Compression::zstd;
-  } else if (compression == "lz4") {
-    c.clickhouse_compression = Compression::lz4;
-  } else {
-    return config_error("CLICKHOUSE_COMPRESSION must be one of none, gzip, zstd, lz4; got '" +
-                        compression + "'");
-  }
+  const auto* name = std::find(std::begin(kCompressionNames), std::end(kCompressionNames), compression);
+  if (name == std::end(kCompressionNames))
+    return config_error("CLICKHOUSE_COMPRESSION must be one of " + joined(kCompressionNames) +
+                        "; got '" + compression + "'");
+  c.clickhouse_compression = static_cast<Compression>(name - std::begin(kCompressionNames));
   c.ca_path = get_or(env, "K2C_CA_PATH", "");
 
   c.routes_table = get_or(env, "ROUTES_TABLE", "");

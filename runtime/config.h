@@ -20,6 +20,9 @@ using EnvMap = std::map<std::string, std::string>;
 // (handler/compress.h). Which servers decode which codec is in README.md.
 enum class Compression { none, gzip, zstd, lz4 };
 
+// The setting's value for a codec ("none", "gzip", "zstd", "lz4").
+const char* compression_name(Compression codec) noexcept;
+
 EnvMap env_from_environ(char** environ);
 
 struct Config {
