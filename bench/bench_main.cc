@@ -30,9 +30,9 @@
 #include "bench/alloc_counter.h"
 #include "bench/naive.h"
 #include "bench/schemas.h"
-#include "handler/batch.h"
-#include "handler/compress.h"
-#include "handler/kinesis.h"
+#include "kinesis/batch.h"
+#include "app/compress.h"
+#include "kinesis/kinesis.h"
 
 namespace k2c::bench {
 namespace {
@@ -164,7 +164,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
   std::vector<std::pair<size_t, std::string>> bodies;  // (batch, body) for the compression table
   for (size_t n : sizes) {
     // As the runtime receives it: a buffer with SIMDJSON_PADDING spare bytes
-    // (runtime/http.cc keeps them), so the decoder parses it in place.
+    // (http/http.cc keeps them), so the decoder parses it in place.
     std::string event = orders_event(n);
     event.reserve(event.size() + simdjson::SIMDJSON_PADDING);
     const double bytes = static_cast<double>(event.size());

@@ -49,7 +49,7 @@ def main():
         for codec in a.compression.split(","):
             replay.clickhouse(servers["K2C_CLICKHOUSE_URL"], "TRUNCATE TABLE orders")
             out = os.path.join(work, f"results-{codec}.json")
-            cmd = [sys.executable, os.path.join(ROOT, "runtime/emulator.py"), "--bootstrap", a.bootstrap,
+            cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"), "--bootstrap", a.bootstrap,
                    "--json-out", out,
                    "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
                    "--env", f"CLICKHOUSE_COMPRESSION={codec}",

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "handler/table_plan.h"
+#include "rowbinary/table_plan.h"
 
 namespace k2c::bench {
 

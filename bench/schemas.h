@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "handler/table_plan.h"
+#include "rowbinary/table_plan.h"
 
 namespace k2c::bench {
 

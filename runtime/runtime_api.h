@@ -37,8 +37,8 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/deadline.h"
-#include "runtime/error.h"
+#include "base/deadline.h"
+#include "base/error.h"
 
 namespace k2c {
 

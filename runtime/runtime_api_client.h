@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/http.h"
+#include "http/http.h"
 #include "runtime/runtime_api.h"
 
 namespace k2c {

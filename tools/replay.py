@@ -6,7 +6,7 @@
 Starts ClickHouse and dynalite on 127.0.0.1 (tools/servers, data under
 build/replay-servers), creates the example tables (schema/examples/*.sql) and
 the routes (schema/examples/routes.json), runs bootstrap under the local
-Runtime API emulator (runtime/emulator.py) with every event file (default:
+Runtime API emulator (tools/emulator.py) with every event file (default:
 events/*.json), prints each batch's outcome and a summary of what landed
 where, then stops the servers by PID (unless --keep).
 """
@@ -107,7 +107,7 @@ def main():
         servers = read_env(os.path.join(a.servers_dir, "env"))
         setup(servers, routes)
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            cmd = [sys.executable, os.path.join(ROOT, "runtime/emulator.py"),
+            cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"),
                    "--bootstrap", a.bootstrap, "--json-out", out.name,
                    "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
                    "--env", f"ROUTES_TABLE={ROUTES_TABLE}",

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "handler/base64.h"
+#include "kinesis/base64.h"
 #include "tests/integration/harness.h"
 
 namespace k2c::testing {

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "handler/dynamo_client.h"
+#include "app/dynamo_client.h"
 #include "tests/integration/servers.h"
 
 namespace k2c {

@@ -69,7 +69,7 @@ TEST_F(FaultTest, StallIsAnsweredBeforeTheDeadline) {
   proxy_->plan("stall*\n");
   const std::string out = ::testing::TempDir() + name_ + "-stall.json";
   // A 3-second function timeout; the proxy holds the insert for 10 s.
-  int rc = run_command("/usr/bin/python3 " K2C_SOURCE_DIR "/runtime/emulator.py --bootstrap " K2C_BOOTSTRAP
+  int rc = run_command("/usr/bin/python3 " K2C_SOURCE_DIR "/tools/emulator.py --bootstrap " K2C_BOOTSTRAP
                        " --timeout-ms 3000 --json-out " + out +
                        " --env CLICKHOUSE_URL=" + proxy_->url() + " --env CLICKHOUSE_DATABASE=" + name_ +
                        " --env ROUTES_TABLE=" + routes_table_ + " --env AWS_ENDPOINT_URL_DYNAMODB=" + dynamo_ +

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/http.h"
+#include "http/http.h"
 #include "tests/integration/servers.h"
 
 namespace k2c::testing {
@@ -88,7 +88,7 @@ class BootstrapTest : public ::testing::Test {
                      const std::string& clickhouse_url = "") {
     const std::string out = ::testing::TempDir() + name_ + "-emulator.json";
     std::remove(out.c_str());
-    std::string cmd = "/usr/bin/python3 " K2C_SOURCE_DIR "/runtime/emulator.py --bootstrap " K2C_BOOTSTRAP
+    std::string cmd = "/usr/bin/python3 " K2C_SOURCE_DIR "/tools/emulator.py --bootstrap " K2C_BOOTSTRAP
                       " --timeout-ms 20000 --json-out " + out;
     std::vector<std::string> env = {
         "CLICKHOUSE_URL=" + (clickhouse_url.empty() ? url_ : clickhouse_url),

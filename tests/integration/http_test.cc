@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "runtime/http.h"
+#include "http/http.h"
 #include "tests/integration/servers.h"
 
 namespace k2c {

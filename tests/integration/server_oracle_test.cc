@@ -36,9 +36,9 @@
 #include <utility>
 #include <vector>
 
-#include "schema/encoder.h"
+#include "rowbinary/encoder.h"
 #include "tests/integration/servers.h"
-#include "tests/schema/encoder_test_util.h"
+#include "tests/rowbinary/encoder_test_util.h"
 
 namespace k2c {
 namespace {
@@ -244,7 +244,7 @@ TEST(ServerOracle, DatesAndDateTimes) {
        R"({"d":"2023-11-14","t":"2023-11-14 22:13:20"})", R"({"d":"2000-02-29","t":1700000000})",
        // 18.16's date tables end in 2105: its Date and DateTime past that
        // wrap (we take today's documented ranges, up to 2149-06-06 and
-       // 2106-02-07 06:28:15; tests/schema/time_test.cc pins those bytes).
+       // 2106-02-07 06:28:15; tests/rowbinary/time_test.cc pins those bytes).
        R"({"d":"2105-12-31","t":"2105-12-31 23:59:59"})", R"({"d":"1999-12-31","t":0})"});
 }
 

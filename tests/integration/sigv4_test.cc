@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "handler/dynamo_client.h"
+#include "app/dynamo_client.h"
 
 extern char** environ;
 

@@ -113,7 +113,7 @@ def main():
                 json.dump({"Records": recs}, open(path, "w"))
                 files.append((b, path))
             out = os.path.join(work, "results.json")
-            cmd = ["/usr/bin/python3", os.path.join(ROOT, "runtime/emulator.py"), "--bootstrap", a.bootstrap,
+            cmd = ["/usr/bin/python3", os.path.join(ROOT, "tools/emulator.py"), "--bootstrap", a.bootstrap,
                    "--json-out", out, "--timeout-ms", "30000",
                    "--env", f"CLICKHOUSE_URL={proxy_url}", "--env", f"CLICKHOUSE_DATABASE={db}",
                    "--env", f"ROUTES_TABLE={routes}", "--env", f"AWS_ENDPOINT_URL_DYNAMODB={dynamo}",

@@ -204,7 +204,7 @@ def run_in_chroot(tmp, root, clickhouse_url, ddb_url, database, routes, compress
     os.chmod(wrapper, 0o755)
 
     out = os.path.join(tmp, "results.json")
-    cmd = [sys.executable, os.path.join(SOURCE, "runtime/emulator.py"), "--bootstrap", wrapper,
+    cmd = [sys.executable, os.path.join(SOURCE, "tools/emulator.py"), "--bootstrap", wrapper,
            "--timeout-ms", "20000", "--json-out", out,
            "--env", "LAMBDA_TASK_ROOT=/var/task",
            "--env", "CLICKHOUSE_URL=" + clickhouse_url,

@@ -1,0 +1,172 @@
+#include "app/clickhouse_client.h"
+
+#include <charconv>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "base/identifier.h"
+
+namespace k2c {
+namespace {
+
+// Server exception codes that retrying the same request cannot fix.
+constexpr int kPermanentCodes[] = {
+    16,   // NO_SUCH_COLUMN_IN_TABLE
+    27,   // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+    33,   // CANNOT_READ_ALL_DATA
+    36,   // BAD_ARGUMENTS
+    44,   // ILLEGAL_COLUMN
+    47,   // UNKNOWN_IDENTIFIER
+    53,   // TYPE_MISMATCH
+    60,   // UNKNOWN_TABLE
+    62,   // SYNTAX_ERROR
+    73,   // UNKNOWN_FORMAT
+    81,   // UNKNOWN_DATABASE
+    89,   // UNKNOWN_COMPRESSION_METHOD: the server cannot decode our Content-Encoding
+    115,  // UNKNOWN_SETTING
+    164,  // READONLY
+    192,  // UNKNOWN_USER
+    193,  // WRONG_PASSWORD
+    194,  // REQUIRED_PASSWORD
+    195,  // IP_ADDRESS_NOT_ALLOWED
+    497,  // ACCESS_DENIED
+    516,  // AUTHENTICATION_FAILED
+};
+
+int exception_code(std::string_view body) {
+  auto pos = body.find("Code: ");
+  if (pos == std::string_view::npos) return -1;
+  int code = -1;
+  const char* b = body.data() + pos + 6;
+  std::from_chars(b, body.data() + body.size(), code);
+  return code;
+}
+
+std::string excerpt(std::string_view body) {
+  while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.remove_suffix(1);
+  if (body.size() > 400) return std::string(body.substr(0, 400)) + "...";
+  return std::string(body);
+}
+
+}  // namespace
+
+Error classify_clickhouse_error(long status, std::string_view body) {
+  const int code = exception_code(body);
+  bool permanent = status == 401 || status == 403;
+  for (int c : kPermanentCodes) permanent = permanent || code == c;
+  std::string msg = "ClickHouse answered HTTP " + std::to_string(status) + ": " + excerpt(body);
+  return make_error(permanent ? ErrorKind::permanent : ErrorKind::transient, std::move(msg),
+                    "clickhouse_error");
+}
+
+ClickHouseClient::ClickHouseClient(const Config& config)
+    : url_(config.clickhouse_url),
+      http_(TlsOptions{config.clickhouse_ca_file, config.ca_path}),
+      compressor_(config.clickhouse_compression) {
+  auth_headers_.push_back("X-ClickHouse-User: " + config.clickhouse_user);
+  if (!config.clickhouse_password.empty())
+    auth_headers_.push_back("X-ClickHouse-Key: " + config.clickhouse_password);
+}
+
+Result<std::string> ClickHouseClient::post(const std::string& url, std::string_view body,
+                                           std::string_view content_encoding,
+                                           const Deadline& deadline) {
+  constexpr int kAttempts = 3;
+  std::chrono::milliseconds backoff{100};
+  for (int attempt = 1;; ++attempt) {
+    if (deadline.expired())
+      return make_error(ErrorKind::transient, "no time left before the invocation deadline",
+                        "deadline");
+    HttpRequest req;
+    req.method = "POST";
+    req.url = url;
+    req.headers = auth_headers_;
+    req.headers.emplace_back("Content-Type: application/octet-stream");
+    if (!content_encoding.empty())
+      req.headers.emplace_back("Content-Encoding: " + std::string(content_encoding));
+    req.body = body;
+    req.timeout_ms = deadline.call_timeout_ms();
+    req.connect_timeout_ms = deadline.connect_timeout_ms();
+    auto resp = http_.perform(req);
+    Error error{ErrorKind::transient, ""};
+    if (resp.ok()) {
+      if (resp->status == 200) return std::move(resp->body);
+      error = classify_clickhouse_error(resp->status, resp->body);
+    } else {
+      error = std::move(resp).error();
+      error.message = "ClickHouse: " + error.message;
+    }
+    if (error.kind != ErrorKind::transient || attempt == kAttempts ||
+        deadline.remaining_ms() - Deadline::kReserveMs < backoff.count() + 200) {
+      if (attempt > 1) error.message += " (after " + std::to_string(attempt) + " attempts)";
+      return error;
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
+}
+
+Result<std::string> ClickHouseClient::query(std::string_view sql, const Deadline& deadline) {
+  return post(url_ + "/", sql, {}, deadline);
+}
+
+Result<std::vector<ColumnInfo>> ClickHouseClient::describe(std::string_view database,
+                                                           std::string_view table,
+                                                           const Deadline& deadline) {
+  auto body = query("DESCRIBE TABLE " + quote_identifier(database) + "." + quote_identifier(table) +
+                        " FORMAT JSONEachRow",
+                    deadline);
+  if (!body.ok()) return std::move(body).error();
+  std::vector<ColumnInfo> columns;
+  std::string_view rest = *body;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("name") || !j.contains("type"))
+      return make_error(ErrorKind::transient, "unexpected DESCRIBE answer: " + std::string(line));
+    ColumnInfo c;
+    c.name = j["name"].get<std::string>();
+    c.type = j["type"].get<std::string>();
+    c.default_kind = j.value("default_type", std::string());
+    c.default_expression = j.value("default_expression", std::string());
+    columns.push_back(std::move(c));
+  }
+  return columns;
+}
+
+Result<ServerVersion> ClickHouseClient::version(const Deadline& deadline) {
+  if (have_version_) return version_;
+  auto body = query("SELECT version()", deadline);
+  if (!body.ok()) return std::move(body).error();
+  ServerVersion v;
+  const char* b = body->data();
+  const char* e = b + body->size();
+  auto r1 = std::from_chars(b, e, v.major);
+  if (r1.ec == std::errc() && r1.ptr < e && *r1.ptr == '.') std::from_chars(r1.ptr + 1, e, v.minor);
+  version_ = v;
+  have_version_ = true;
+  return v;
+}
+
+Status ClickHouseClient::insert(std::string_view database, std::string_view table,
+                                std::string_view columns, std::string_view format,
+                                std::string_view body,
+                                const std::vector<std::pair<std::string, std::string>>& settings,
+                                const Deadline& deadline) {
+  std::string sql = "INSERT INTO " + quote_identifier(database) + "." + quote_identifier(table) +
+                    " (" + std::string(columns) + ") FORMAT " + std::string(format);
+  std::string url = url_ + "/?query=" + url_encode(sql);
+  for (const auto& [name, value] : settings) url += "&" + name + "=" + url_encode(value);
+  // Once per insert: every retry inside post() sends these same bytes.
+  auto wire = compressor_.compress(body);
+  if (!wire.ok()) return std::move(wire).error();
+  auto r = post(url, *wire, content_encoding(compressor_.codec()), deadline);
+  if (!r.ok()) return std::move(r).error();
+  return ok_status();
+}
+
+}  // namespace k2c

@@ -1,0 +1,74 @@
+// A thin ClickHouse client over the HTTP interface.
+//
+// One HttpClient (one kept-alive connection) per process. Credentials go in
+// the X-ClickHouse-User / X-ClickHouse-Key headers, never in URLs or
+// messages. Errors are classified by the server's exception code:
+// ErrorKind::permanent for what retrying cannot fix (unknown table or
+// column, syntax, authentication, access), ErrorKind::transient for the
+// rest (server down, 5xx, timeouts, too many parts, memory limits), with a
+// bounded retry and backoff inside the invocation deadline.
+//
+// Insert bodies are sent with the configured CLICKHOUSE_COMPRESSION: each body
+// is compressed once per insert (not per retry) into the client's reused
+// buffer and sent with its Content-Encoding; other statements are sent as-is.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/compress.h"
+#include "rowbinary/table_plan.h"
+#include "app/config.h"
+#include "base/deadline.h"
+#include "base/error.h"
+#include "http/http.h"
+
+namespace k2c {
+
+struct ServerVersion {
+  int major = 0, minor = 0;
+  // RowBinaryWithDefaults: ClickHouse PR #51695, merged July 2023 -> 23.7.
+  // insert_deduplication_token: 22.2.
+  bool has_row_binary_with_defaults() const { return major > 23 || (major == 23 && minor >= 7); }
+  bool has_insert_deduplication_token() const { return major > 22 || (major == 22 && minor >= 2); }
+};
+
+// Classifies an HTTP answer of ClickHouse: "Code: N, ..." bodies decide.
+Error classify_clickhouse_error(long status, std::string_view body);
+
+class ClickHouseClient {
+ public:
+  explicit ClickHouseClient(const Config& config);
+
+  // Runs a statement (the body of the POST); returns the answer's body.
+  Result<std::string> query(std::string_view sql, const Deadline& deadline);
+
+  Result<std::vector<ColumnInfo>> describe(std::string_view database, std::string_view table,
+                                           const Deadline& deadline);
+
+  Result<ServerVersion> version(const Deadline& deadline);  // asked once, then remembered
+
+  // INSERT INTO `db`.`table` (columns) FORMAT format, with `body` as its data,
+  // compressed with the configured codec. `settings` are URL parameters
+  // (name, value).
+  Status insert(std::string_view database, std::string_view table, std::string_view columns,
+                std::string_view format, std::string_view body,
+                const std::vector<std::pair<std::string, std::string>>& settings,
+                const Deadline& deadline);
+
+ private:
+  // `content_encoding` names the body's encoding; empty = not encoded.
+  Result<std::string> post(const std::string& url, std::string_view body,
+                           std::string_view content_encoding, const Deadline& deadline);
+
+  std::string url_;
+  std::vector<std::string> auth_headers_;
+  HttpClient http_;
+  Compressor compressor_;
+  ServerVersion version_;
+  bool have_version_ = false;
+};
+
+}  // namespace k2c

@@ -1,0 +1,50 @@
+// Configuration: enters once, from the environment, validated at start-up.
+//
+// Config::from_env takes the whole environment as a map (main() builds it
+// from `environ`; tests build it by hand), so nothing else ever calls getenv.
+// A missing or invalid setting, or an unknown CLICKHOUSE_* variable (a typo
+// would otherwise be ignored silently), is an ErrorKind::config error whose
+// message names the variable and never contains a secret.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "base/error.h"
+
+namespace k2c {
+
+using EnvMap = std::map<std::string, std::string>;
+
+// CLICKHOUSE_COMPRESSION: how insert bodies are encoded on the wire
+// (app/compress.h). Which servers decode which codec is in README.md.
+enum class Compression { none, gzip, zstd, lz4 };
+
+// The setting's value for a codec ("none", "gzip", "zstd", "lz4").
+const char* compression_name(Compression codec) noexcept;
+
+EnvMap env_from_environ(char** environ);
+
+struct Config {
+  std::string clickhouse_url;  // without trailing '/'
+  std::string clickhouse_user = "default";
+  std::string clickhouse_password;  // secret: never logged
+  std::string clickhouse_database = "default";
+  std::string clickhouse_ca_file;  // optional CA bundle for https
+  Compression clickhouse_compression = Compression::none;
+  // K2C_CA_PATH: hashed CA directory for every https client (ClickHouse and
+  // DynamoDB); the zip's launcher sets it to the bundled certs/ directory.
+  std::string ca_path;
+  std::string routes_table;
+  std::string dead_letter_table = "kinesis_dead_letter";
+  int route_cache_ttl_seconds = 60;
+  std::string dynamodb_endpoint;  // e.g. https://dynamodb.us-east-1.amazonaws.com
+  std::string aws_region;
+  std::string aws_access_key_id;
+  std::string aws_secret_access_key;  // secret
+  std::string aws_session_token;      // secret
+
+  static Result<Config> from_env(const EnvMap& env);
+};
+
+}  // namespace k2c

@@ -1,0 +1,249 @@
+#include "app/function.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "http/http.h"
+#include "base/identifier.h"
+
+namespace k2c {
+namespace {
+
+// A ClickHouse string literal: quotes and backslashes escaped.
+std::string sql_string(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
+
+// FNV-1a: a stable, dependency-free hash for the deduplication token.
+uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string dedup_token(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
+                        std::string_view what) {
+  const KinesisRecord& first = records[which.front()];
+  const KinesisRecord& last = records[which.back()];
+  uint64_t h = fnv1a(first.event_source_arn);
+  h = fnv1a(first.shard_id, h);
+  h = fnv1a(what, h);
+  return fmt::format("k2c-{}-{}-{}-{}", hex64(h), first.sequence_number, last.sequence_number,
+                     which.size());
+}
+
+}  // namespace
+
+std::string dead_letter_ddl(std::string_view database, std::string_view table) {
+  return "CREATE TABLE IF NOT EXISTS " + quote_identifier(database) + "." +
+         quote_identifier(table) +
+         " (`failed_at` DateTime, `stream_arn` String, `shard_id` String, "
+         "`sequence_number` String, `partition_key` String, `target_table` String, "
+         "`error_kind` String, `error_message` String, `raw_data` String) "
+         "ENGINE = MergeTree PARTITION BY toYYYYMM(failed_at) "
+         "ORDER BY (stream_arn, shard_id, sequence_number)";
+}
+
+Function::Function(Config config)
+    : config_(std::move(config)),
+      clickhouse_(config_),
+      routes_(config_, TlsOptions{"", config_.ca_path}),
+      route_cache_(config_.route_cache_ttl_seconds) {}
+
+Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
+                                            const Deadline& deadline) {
+  const std::string key = database + "." + table;
+  const auto now = std::chrono::steady_clock::now();
+  auto it = plans_.find(key);
+  if (it != plans_.end() &&
+      now - it->second.fetched < std::chrono::seconds(config_.route_cache_ttl_seconds))
+    return it->second.plan.get();
+  auto columns = clickhouse_.describe(database, table, deadline);
+  if (!columns.ok()) return std::move(columns).error();
+  auto plan = TablePlan::build(*columns);
+  if (!plan.ok()) {
+    Error e = std::move(plan).error();
+    e.message = "table " + key + ": " + e.message;
+    return e;
+  }
+  auto& slot = plans_[key];
+  slot.plan = std::make_unique<TablePlan>(std::move(plan).value());
+  slot.fetched = now;
+  return slot.plan.get();
+}
+
+Status Function::ensure_dead_letter_table(const Deadline& deadline) {
+  if (dead_letter_table_ready_) return ok_status();
+  auto r = clickhouse_.query(dead_letter_ddl(config_.clickhouse_database, config_.dead_letter_table),
+                             deadline);
+  if (!r.ok()) return std::move(r).error();
+  dead_letter_table_ready_ = true;
+  return ok_status();
+}
+
+Status Function::drop_written_dead_letters(std::span<const KinesisRecord> records,
+                                           const Deadline& deadline) {
+  const KinesisRecord& first = records[encoded_.dead_letters.front().record];
+  std::string sql = "SELECT sequence_number FROM " + quote_identifier(config_.clickhouse_database) +
+                    "." + quote_identifier(config_.dead_letter_table) +
+                    " WHERE stream_arn = " + sql_string(first.event_source_arn) +
+                    " AND shard_id = " + sql_string(first.shard_id) + " AND sequence_number IN (";
+  for (size_t i = 0; i < encoded_.dead_letters.size(); ++i) {
+    if (i > 0) sql += ",";
+    sql += sql_string(records[encoded_.dead_letters[i].record].sequence_number);
+  }
+  sql += ") FORMAT TabSeparated";
+  auto found = clickhouse_.query(sql, deadline);
+  if (!found.ok()) return std::move(found).error();
+  if (found->empty()) return ok_status();
+  std::erase_if(encoded_.dead_letters, [&](const DeadLetter& d) {
+    const std::string_view seq = records[d.record].sequence_number;
+    std::string_view rest = *found;
+    while (!rest.empty()) {
+      auto nl = rest.find('\n');
+      if (rest.substr(0, nl) == seq) return true;
+      rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    }
+    return false;
+  });
+  return ok_status();
+}
+
+Status Function::write_group(std::span<const KinesisRecord> records,
+                             std::span<const uint32_t> which, const Deadline& deadline,
+                             std::string& summary) {
+  const std::string_view arn = records[which.front()].event_source_arn;
+  auto route = route_cache_.get_or_fetch(arn, [&] { return routes_.get_route(arn, deadline); });
+  if (!route.ok()) return std::move(route).error();
+  if (!route->has_value())
+    return make_error(ErrorKind::transient,
+                      fmt::format("no route for stream {} in DynamoDB table {}", arn,
+                                  config_.routes_table),
+                      "missing_route");
+  const Route& r = **route;
+  const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
+
+  auto version = clickhouse_.version(deadline);
+  if (!version.ok()) return std::move(version).error();
+  auto plan = plan_for(database, r.table, deadline);
+  if (!plan.ok()) return std::move(plan).error();
+
+  const bool with_defaults = version->has_row_binary_with_defaults();
+  encoder_.encode(records, which, **plan, with_defaults, encoded_);
+
+  std::vector<std::pair<std::string, std::string>> settings;
+  if (!encoded_.dead_letters.empty()) {
+    if (auto st = ensure_dead_letter_table(deadline); !st.ok()) return st;
+    // A retried batch may have written its dead letters already (the target
+    // insert failed after them): write each dead letter once.
+    if (auto st = drop_written_dead_letters(records, deadline); !st.ok()) return st;
+  }
+  if (!encoded_.dead_letters.empty()) {
+    dead_letter_body_.clear();
+    const auto failed_at = static_cast<uint32_t>(now_epoch_ms() / 1000);
+    encode_dead_letters(records, encoded_.dead_letters, database + "." + r.table, failed_at,
+                        dead_letter_body_);
+    if (version->has_insert_deduplication_token())
+      settings.emplace_back("insert_deduplication_token", dedup_token(records, which, "dead"));
+    if (auto st = clickhouse_.insert(config_.clickhouse_database, config_.dead_letter_table,
+                                     kDeadLetterColumns, "RowBinary", dead_letter_body_, settings,
+                                     deadline);
+        !st.ok())
+      return st;
+  }
+  if (!encoded_.rows.empty()) {
+    columns_sql_.clear();
+    for (uint32_t c : encoded_.included) {
+      if (!columns_sql_.empty()) columns_sql_ += ", ";
+      columns_sql_ += (*plan)->columns()[c].quoted_name;
+    }
+    settings.clear();
+    if (version->has_insert_deduplication_token())
+      settings.emplace_back("insert_deduplication_token", dedup_token(records, which, r.table));
+    if (auto st = clickhouse_.insert(database, r.table, columns_sql_, encoded_.format(),
+                                     encoded_.body, settings, deadline);
+        !st.ok()) {
+      plans_.erase(database + "." + r.table);  // the table may have changed: describe again
+      return st;
+    }
+  }
+  summary += fmt::format("{{\"stream\":\"{}\",\"table\":\"{}.{}\",\"rows\":{},\"dead_letters\":{}}}",
+                         arn, database, r.table, encoded_.rows.size(),
+                         encoded_.dead_letters.size());
+  return ok_status();
+}
+
+Result<std::string> Function::handle(const Invocation& invocation) {
+  const auto started = std::chrono::steady_clock::now();
+  const double cpu_started = process_cpu_ms();
+  // The runtime's HTTP client leaves kResponsePadding spare bytes after the
+  // body, so the decoder parses it in place instead of copying it.
+  static_assert(kResponsePadding >= simdjson::SIMDJSON_PADDING);
+  auto decoded = envelope_.decode(invocation.body, invocation.body.capacity());
+  if (!decoded.ok()) return std::move(decoded).error();
+  const std::span<const KinesisRecord> records = *decoded;
+  if (records.empty()) return std::string("{\"batchItemFailures\":[]}");
+
+  // Group record indexes by stream, in order of first appearance.
+  std::vector<std::pair<std::string_view, std::vector<uint32_t>>> groups;
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == records[i].event_source_arn; });
+    if (it == groups.end()) {
+      groups.emplace_back(records[i].event_source_arn, std::vector<uint32_t>{});
+      it = groups.end() - 1;
+    }
+    it->second.push_back(i);
+  }
+
+  const Deadline deadline = invocation.deadline();
+  uint32_t first_unwritten = UINT32_MAX;
+  std::string summary;
+  for (const auto& [arn, which] : groups) {
+    Status st = ok_status();
+    if (deadline.expired()) {
+      st = make_error(ErrorKind::transient, "the invocation deadline is near", "deadline");
+    } else {
+      st = write_group(records, which, deadline, summary);
+    }
+    if (!st.ok()) {
+      first_unwritten = std::min(first_unwritten, which.front());
+      fmt::print(stderr, "{{\"level\":\"error\",\"request_id\":\"{}\",\"stream\":\"{}\",\"kind\":\"{}\","
+                 "\"retry_from\":\"{}\",\"message\":{}}}\n",
+                 invocation.request_id, arn, to_string(st.error().kind),
+                 records[which.front()].sequence_number,
+                 [&] { std::string s; append_json_string(s, st.error().message); return s; }());
+    }
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started).count() / 1000.0;
+  fmt::print(stderr,
+             "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},"
+             "\"cpu_ms\":{:.1f},\"written\":[{}]}}\n",
+             invocation.request_id, records.size(), ms, process_cpu_ms() - cpu_started, summary);
+  if (first_unwritten == UINT32_MAX) return std::string("{\"batchItemFailures\":[]}");
+  std::string out = "{\"batchItemFailures\":[{\"itemIdentifier\":";
+  append_json_string(out, records[first_unwritten].sequence_number);
+  out += "}]}";
+  return out;
+}
+
+}  // namespace k2c

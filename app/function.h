@@ -1,0 +1,73 @@
+// The Kinesis batch handler: decode, route, encode, insert, report.
+//
+// Function::handle() is called once per invocation with the raw event. For
+// each stream of the batch (Lambda sends one shard, so one stream) it looks
+// up the route (DynamoDB, cached), the target table's columns (ClickHouse
+// DESCRIBE, cached), encodes every record with the pure BatchEncoder, then
+// writes the dead letters and the rows, one INSERT each.
+//
+// Outcomes (SPEC §5): every record ends as a target row, a dead-letter row,
+// or is reported for retry. The dead-letter insert goes first: if it fails
+// nothing of the stream's records was written and all are retried; if the
+// target insert then fails, all are retried again (the dead-letter rows may
+// then repeat; target rows never do). The answer is ReportBatchItemFailures
+// JSON naming the first unwritten record; an event that is not a Kinesis
+// event is an invocation error.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "kinesis/batch.h"
+#include "app/clickhouse_client.h"
+#include "app/dynamo_client.h"
+#include "kinesis/kinesis.h"
+#include "app/route_cache.h"
+#include "app/config.h"
+#include "runtime/runtime_api.h"
+
+namespace k2c {
+
+class Function {
+ public:
+  explicit Function(Config config);
+
+  Result<std::string> handle(const Invocation& invocation);
+
+ private:
+  struct CachedPlan {
+    std::unique_ptr<TablePlan> plan;
+    std::chrono::steady_clock::time_point fetched;
+  };
+
+  Result<const TablePlan*> plan_for(const std::string& database, const std::string& table,
+                                    const Deadline& deadline);
+  Status ensure_dead_letter_table(const Deadline& deadline);
+  // Removes from encoded_.dead_letters those already in the dead-letter table.
+  Status drop_written_dead_letters(std::span<const KinesisRecord> records,
+                                   const Deadline& deadline);
+  // Writes one stream's records; on failure returns the error (all of them
+  // are then reported for retry).
+  Status write_group(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
+                     const Deadline& deadline, std::string& summary);
+
+  Config config_;
+  ClickHouseClient clickhouse_;
+  RouteClient routes_;
+  RouteCache route_cache_;
+  EnvelopeDecoder envelope_;
+  BatchEncoder encoder_;
+  EncodedBatch encoded_;
+  std::string dead_letter_body_;
+  std::string columns_sql_;
+  std::map<std::string, CachedPlan> plans_;
+  bool dead_letter_table_ready_ = false;
+};
+
+// The SQL that creates the dead-letter table (works on 18.16 and current
+// servers).
+std::string dead_letter_ddl(std::string_view database, std::string_view table);
+
+}  // namespace k2c

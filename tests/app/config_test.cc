@@ -1,0 +1,116 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+namespace k2c {
+namespace {
+
+EnvMap minimal_env() {
+  return {{"CLICKHOUSE_URL", "http://127.0.0.1:8123/"},
+          {"ROUTES_TABLE", "routes"},
+          {"AWS_REGION", "eu-west-1"},
+          {"AWS_ACCESS_KEY_ID", "AKID"},
+          {"AWS_SECRET_ACCESS_KEY", "s3cr3t-value"}};
+}
+
+TEST(Config, AppliesDefaults) {
+  auto c = Config::from_env(minimal_env());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->clickhouse_url, "http://127.0.0.1:8123");
+  EXPECT_EQ(c->clickhouse_user, "default");
+  EXPECT_EQ(c->clickhouse_database, "default");
+  EXPECT_EQ(c->dead_letter_table, "kinesis_dead_letter");
+  EXPECT_EQ(c->route_cache_ttl_seconds, 60);
+  EXPECT_EQ(c->dynamodb_endpoint, "https://dynamodb.eu-west-1.amazonaws.com");
+}
+
+TEST(Config, DynamoEndpointOverridePrefersServiceSpecificVariable) {
+  auto env = minimal_env();
+  env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1";
+  env["AWS_ENDPOINT_URL_DYNAMODB"] = "http://127.0.0.1:2";
+  EXPECT_EQ(Config::from_env(env)->dynamodb_endpoint, "http://127.0.0.1:2");
+  env.erase("AWS_ENDPOINT_URL_DYNAMODB");
+  EXPECT_EQ(Config::from_env(env)->dynamodb_endpoint, "http://127.0.0.1:1");
+}
+
+TEST(Config, MissingRequiredSettingNamesTheVariable) {
+  for (const char* name : {"CLICKHOUSE_URL", "ROUTES_TABLE", "AWS_REGION"}) {
+    auto env = minimal_env();
+    env.erase(name);
+    auto c = Config::from_env(env);
+    ASSERT_FALSE(c.ok()) << name;
+    EXPECT_EQ(c.error().kind, ErrorKind::config);
+    EXPECT_NE(c.error().message.find(name), std::string::npos) << c.error().message;
+  }
+}
+
+TEST(Config, RejectsUnknownClickhouseSetting) {
+  auto env = minimal_env();
+  env["CLICKHOUSE_PASWORD"] = "typo";
+  auto c = Config::from_env(env);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("CLICKHOUSE_PASWORD"), std::string::npos);
+  EXPECT_EQ(c.error().message.find("typo"), std::string::npos);
+}
+
+TEST(Config, RejectsInvalidValues) {
+  auto bad = [](const char* name, const char* value) {
+    auto env = minimal_env();
+    env[name] = value;
+    auto c = Config::from_env(env);
+    return !c.ok() && c.error().message.find(name) != std::string::npos;
+  };
+  EXPECT_TRUE(bad("CLICKHOUSE_URL", "ftp://x"));
+  EXPECT_TRUE(bad("ROUTE_CACHE_TTL_SECONDS", "-1"));
+  EXPECT_TRUE(bad("ROUTE_CACHE_TTL_SECONDS", "10s"));
+  EXPECT_TRUE(bad("DEAD_LETTER_TABLE", "dl; DROP TABLE x"));
+  EXPECT_TRUE(bad("CLICKHOUSE_DATABASE", "a`b"));
+}
+
+TEST(Config, CompressionDefaultsToNone) {
+  auto c = Config::from_env(minimal_env());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->clickhouse_compression, Compression::none);
+  auto env = minimal_env();
+  env["CLICKHOUSE_COMPRESSION"] = "";  // set but empty, like the other settings
+  EXPECT_EQ(Config::from_env(env)->clickhouse_compression, Compression::none);
+}
+
+TEST(Config, ParsesEveryCompressionCodec) {
+  const std::pair<const char*, Compression> cases[] = {{"none", Compression::none},
+                                                       {"gzip", Compression::gzip},
+                                                       {"zstd", Compression::zstd},
+                                                       {"lz4", Compression::lz4}};
+  for (const auto& [value, codec] : cases) {
+    auto env = minimal_env();
+    env["CLICKHOUSE_COMPRESSION"] = value;
+    auto c = Config::from_env(env);
+    ASSERT_TRUE(c.ok()) << value << ": " << c.error().message;
+    EXPECT_EQ(c->clickhouse_compression, codec) << value;
+  }
+}
+
+TEST(Config, RejectsUnknownCompressionListingTheValidValues) {
+  for (const char* value : {"GZIP", "br", "deflate", "snappy", "lz4hc", "zstd ", "1"}) {
+    auto env = minimal_env();
+    env["CLICKHOUSE_COMPRESSION"] = value;
+    auto c = Config::from_env(env);
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_EQ(c.error().kind, ErrorKind::config);
+    EXPECT_EQ(c.error().message,
+              std::string("CLICKHOUSE_COMPRESSION must be one of none, gzip, zstd, lz4; got '") +
+                  value + "'");
+  }
+}
+
+TEST(Config, SecretsNeverAppearInErrors) {
+  auto env = minimal_env();
+  env["CLICKHOUSE_PASSWORD"] = "hunter2-password";
+  env["CLICKHOUSE_URL"] = "hunter2";
+  auto c = Config::from_env(env);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message.find("hunter2-password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace k2c

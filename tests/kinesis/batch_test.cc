@@ -1,0 +1,236 @@
+// The pure batch encoder: records + plan -> RowBinary bytes and outcomes.
+#include "kinesis/batch.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "tests/support/base64_encode.h"
+
+#include "tests/rowbinary/encoder_test_util.h"
+
+namespace k2c {
+namespace {
+
+struct Fixture {
+  std::vector<std::string> data;  // base64 texts (owned)
+  std::vector<KinesisRecord> records;
+  std::vector<uint32_t> which;
+
+  void add(std::string_view payload, bool encode = true) {
+    data.push_back(encode ? testing::base64_encode(payload) : std::string(payload));
+  }
+  void finish() {
+    static const char* seqs[] = {"1", "2", "3", "4", "5", "6", "7", "8"};
+    for (size_t i = 0; i < data.size(); ++i) {
+      KinesisRecord r;
+      r.data_base64 = data[i];
+      r.event_source_arn = "arn:s";
+      r.shard_id = "shard-1";
+      r.sequence_number = seqs[i];
+      r.partition_key = "pk";
+      r.arrival_timestamp = "1700000000.5";
+      records.push_back(r);
+      which.push_back(static_cast<uint32_t>(i));
+    }
+  }
+};
+
+TablePlan plan(std::vector<ColumnInfo> columns) {
+  auto p = TablePlan::build(columns);
+  EXPECT_TRUE(p.ok()) << p.error().message;
+  return std::move(p).value();
+}
+
+const std::vector<ColumnInfo> kColumns = {
+    {"a", "Int32", "", ""},
+    {"b", "String", "", ""},
+    {"n", "Nullable(UInt8)", "", ""},
+    {"m", "String", "MATERIALIZED", "upper(b)"},
+    {"d", "UInt8", "DEFAULT", "7"},
+    {"_sequence_number", "String", "", ""},
+};
+
+TEST(BatchEncoder, WritesColumnsInTableOrderWhateverTheKeyOrder) {
+  Fixture f;
+  f.add(R"({"b":"x","unknown":[1,{"z":2}],"a":1})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  ASSERT_TRUE(out.dead_letters.empty());
+  // a=1, b="x", n=NULL, d left out (no record has it), _sequence_number="1".
+  EXPECT_EQ(testing::to_hex(out.body), "01000000" "0178" "01" "0131");
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 1, 2, 4}));  // m is never sent
+  EXPECT_STREQ(out.format(), "RowBinary");
+}
+
+TEST(BatchEncoder, SendsADefaultColumnWhenSomeRecordProvidesIt) {
+  Fixture f;
+  f.add(R"({"a":1})");
+  f.add(R"({"a":2,"d":9})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 1, 2, 3, 4}));
+  // Row 1 has no d: the zero value, as the column is in the insert.
+  EXPECT_EQ(testing::to_hex(out.body),
+            "01000000" "00" "01" "00" "0131"
+            "02000000" "00" "01" "09" "0132");
+}
+
+TEST(BatchEncoder, WithDefaultsMarksMissingValues) {
+  Fixture f;
+  f.add(R"({"a":null,"b":"x"})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, true, out);
+  EXPECT_EQ(out.included.size(), 5u);
+  // a: default (01); b: 00 + "x"; n: 00 + NULL; d: default; seq: 00 + "1".
+  EXPECT_EQ(testing::to_hex(out.body), "01" "000178" "0001" "01" "000131");
+  EXPECT_STREQ(out.format(), "RowBinaryWithDefaults");
+}
+
+TEST(BatchEncoder, DeadLettersEachBadKindAndKeepsTheGoodRows) {
+  Fixture f;
+  f.add(R"({"a":1})");
+  f.add("%%%", false);
+  f.add("not json");
+  f.add("[1]");
+  f.add(R"({"a":"x"})");
+  f.add(R"({"a":2} extra)");
+  f.add(std::string(100000, '[') + std::string(100000, ']'));
+  f.add(R"({"a":3})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_EQ(out.rows, (std::vector<uint32_t>{0, 7}));
+  ASSERT_EQ(out.dead_letters.size(), 6u);
+  std::vector<std::string> codes;
+  for (const auto& d : out.dead_letters) codes.push_back(d.code);
+  // 100,000 levels of nesting (simdjson's default limit is 1,024): dead-lettered, never a crash.
+  EXPECT_EQ(codes, (std::vector<std::string>{"invalid_base64", "invalid_json", "not_an_object",
+                                             "value_rejected", "invalid_json", "not_an_object"}));
+  EXPECT_EQ(out.dead_letters[0].raw, "%%%");
+  EXPECT_EQ(out.dead_letters[2].raw, "[1]");
+  EXPECT_EQ(out.dead_letters[3].message, "column `a`: expected an integer for Int32, got \"x\"");
+}
+
+TEST(BatchEncoder, PayloadOverOneMebibyteIsDeadLettered) {
+  Fixture f;
+  f.add(R"({"b":")" + std::string(kMaxPayloadBytes, 'x') + R"("})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  ASSERT_EQ(out.dead_letters.size(), 1u);
+  EXPECT_STREQ(out.dead_letters[0].code, "payload_too_large");
+  EXPECT_TRUE(out.body.empty());
+}
+
+// simdjson ondemand skips and raw-copies nested values iteratively (no depth
+// limit there); our encoders recurse only as deep as the column type. Deep
+// nesting is valid JSON: stored as text in a String column, ignored under an
+// unknown key, rejected where the type wants a scalar; never a crash.
+TEST(BatchEncoder, DeepNestingIsHandledWithoutRecursion) {
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  Fixture f;
+  f.add(R"({"a":1,"b":)" + deep + "}");
+  f.add(R"({"a":1,"zz":)" + deep + "}");
+  f.add(R"({"a":)" + deep + "}");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_EQ(out.rows, (std::vector<uint32_t>{0, 1}));
+  ASSERT_EQ(out.dead_letters.size(), 1u);
+  EXPECT_STREQ(out.dead_letters[0].code, "value_rejected");
+}
+
+TEST(BatchEncoder, InvalidUtf8IsInvalidJson) {
+  Fixture f;
+  f.add("{\"b\":\"\xff\xfe\"}");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  ASSERT_EQ(out.dead_letters.size(), 1u);
+  EXPECT_STREQ(out.dead_letters[0].code, "invalid_json");
+}
+
+TEST(BatchEncoder, SameInputSameBytes) {
+  Fixture f;
+  f.add(R"({"a":1,"d":3,"b":"q"})");
+  f.add(R"({"a":"x"})");
+  f.add(R"({"b":"z"})");
+  f.finish();
+  auto p = plan(kColumns);
+  BatchEncoder e1, e2;
+  EncodedBatch o1, o2, o3;
+  e1.encode(f.records, f.which, p, false, o1);
+  e2.encode(f.records, f.which, p, false, o2);
+  e1.encode(f.records, f.which, p, false, o3);  // reused encoder
+  EXPECT_EQ(o1.body, o2.body);
+  EXPECT_EQ(o1.body, o3.body);
+  EXPECT_EQ(o1.included, o3.included);
+}
+
+TEST(BatchEncoder, MetadataColumnsTakeTheRecordsFields) {
+  Fixture f;
+  f.add(R"({"_stream_arn":"ignored"})");
+  f.finish();
+  auto p = plan({{"_stream_arn", "String", "", ""},
+                 {"_shard_id", "String", "", ""},
+                 {"_partition_key", "LowCardinality(String)", "", ""},
+                 {"_approximate_arrival_timestamp", "DateTime64(3)", "", ""}});
+  BatchEncoder enc;
+  EncodedBatch out;
+  enc.encode(f.records, f.which, p, false, out);
+  ASSERT_TRUE(out.dead_letters.empty());
+  // "arn:s", "shard-1", "pk", 1700000000500 ms.
+  EXPECT_EQ(testing::to_hex(out.body), "0561726e3a73" "0773686172642d31" "02706b" "f469e5cf8b010000");
+}
+
+// is_payload_column answers exactly as find_payload_column, for keys read
+// from a padded buffer (garbage after the key must not matter).
+TEST(TablePlan, IsPayloadColumnAgreesWithTheLookup) {
+  auto p = TablePlan::build({{"a", "UInt8", "", ""},
+                             {"sixteen_chars_ab", "UInt8", "", ""},
+                             {"seventeen_chars_a", "UInt8", "", ""},
+                             {"_partition_key", "String", "", ""},
+                             {"a", "UInt16", "", ""},
+                             {"", "UInt8", "", ""}});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  const char* keys[] = {"a", "b", "", "ab", "sixteen_chars_ab", "sixteen_chars_aX", "sixteen_chars_a",
+                        "seventeen_chars_a", "seventeen_chars_b", "_partition_key", "A"};
+  for (const char* k : keys) {
+    // The key followed by bytes that extend it, as in a payload buffer.
+    std::string buffer = std::string(k) + "bcdefghijklmnopqrstuvwxyz0123456789";
+    const std::string_view key(buffer.data(), std::strlen(k));
+    const int found = p->find_payload_column(key);
+    for (size_t c = 0; c < p->columns().size(); ++c)
+      EXPECT_EQ(p->is_payload_column(c, key), found == static_cast<int>(c)) << "key '" << k << "' column " << c;
+  }
+  EXPECT_EQ(p->find_payload_column("a"), 0);  // the first of two columns named "a"
+  EXPECT_EQ(p->find_payload_column("_partition_key"), -1);  // metadata, not payload
+}
+
+TEST(TablePlan, UnknownTypeNamesColumnAndType) {
+  auto p = TablePlan::build({{"geo", "Object('json')", "", ""}});
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.error().message.find("geo"), std::string::npos);
+  EXPECT_NE(p.error().message.find("Object('json')"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace k2c
