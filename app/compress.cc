@@ -15,7 +15,7 @@ namespace {
 //   gzip 1: 4.26x at 135 MB/s   (gzip 6: 4.59x at 68 MB/s)
 //   zstd 1: 4.53x at 712 MB/s   (zstd 3: 4.56x at 360 MB/s; zstd -1: 4.19x at 903 MB/s)
 //   lz4 0:  3.68x at ~1 GB/s    (lz4 3, i.e. LZ4 HC: 4.23x at 161 MB/s)
-// README, "Request compression", has the bench's figures per batch size.
+// docs/performance.md, "Request compression", has the bench's figures per batch size.
 constexpr int kGzipLevel = 1;
 constexpr int kZstdLevel = 1;
 constexpr int kLz4Level = 0;  // lz4's default fast mode (acceleration 1)
