@@ -60,9 +60,10 @@ Error classify_clickhouse_error(long status, std::string_view body) {
                     "clickhouse_error");
 }
 
-ClickHouseClient::ClickHouseClient(const Config& config)
+ClickHouseClient::ClickHouseClient(const Config& config, HttpTransport& http, Clock& clock)
     : url_(config.clickhouse_url),
-      http_(TlsOptions{config.clickhouse_ca_file, config.ca_path}),
+      http_(http),
+      clock_(clock),
       compressor_(config.clickhouse_compression) {
   auth_headers_.push_back("X-ClickHouse-User: " + config.clickhouse_user);
   if (!config.clickhouse_password.empty())
@@ -102,7 +103,7 @@ Result<std::string> ClickHouseClient::post(const std::string& url, std::string_v
       if (attempt > 1) error.message += " (after " + std::to_string(attempt) + " attempts)";
       return error;
     }
-    std::this_thread::sleep_for(backoff);
+    clock_.sleep_ms(backoff.count());
     backoff *= 2;
   }
 }

@@ -1,6 +1,6 @@
 // A thin ClickHouse client over the HTTP interface.
 //
-// One HttpClient (one kept-alive connection) per process. Credentials go in
+// One HttpTransport (one kept-alive connection) per process. Credentials go in
 // the X-ClickHouse-User / X-ClickHouse-Key headers, never in URLs or
 // messages. Errors are classified by the server's exception code:
 // ErrorKind::permanent for what retrying cannot fix (unknown table or
@@ -22,6 +22,7 @@
 #include "rowbinary/table_plan.h"
 #include "app/config.h"
 #include "base/deadline.h"
+#include "base/env.h"
 #include "base/error.h"
 #include "http/http.h"
 
@@ -40,7 +41,8 @@ Error classify_clickhouse_error(long status, std::string_view body);
 
 class ClickHouseClient {
  public:
-  explicit ClickHouseClient(const Config& config);
+  // `http` and `clock` must outlive the client.
+  ClickHouseClient(const Config& config, HttpTransport& http, Clock& clock);
 
   // Runs a statement (the body of the POST); returns the answer's body.
   Result<std::string> query(std::string_view sql, const Deadline& deadline);
@@ -65,7 +67,8 @@ class ClickHouseClient {
 
   std::string url_;
   std::vector<std::string> auth_headers_;
-  HttpClient http_;
+  HttpTransport& http_;
+  Clock& clock_;
   Compressor compressor_;
   ServerVersion version_;
   bool have_version_ = false;

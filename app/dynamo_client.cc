@@ -117,14 +117,15 @@ Result<std::optional<Route>> parse_get_item_response(long status, std::string_vi
   return std::optional<Route>(std::move(route));
 }
 
-RouteClient::RouteClient(const Config& config, TlsOptions tls)
+RouteClient::RouteClient(const Config& config, HttpTransport& http, Clock& clock)
     : url_(config.dynamodb_endpoint + "/"),
       routes_table_(config.routes_table),
       sigv4_("aws:amz:" + config.aws_region + ":dynamodb"),
       credentials_(config.aws_access_key_id + ":" + config.aws_secret_access_key),
       secret_key_(config.aws_secret_access_key),
       session_token_(config.aws_session_token),
-      http_(std::move(tls)) {
+      http_(http),
+      clock_(clock) {
   if (!session_token_.empty()) token_header_ = "X-Amz-Security-Token: " + session_token_;
 }
 
@@ -179,7 +180,7 @@ Result<std::optional<Route>> RouteClient::get_route(std::string_view stream_arn,
       if (attempt > 0) error.message += " (after " + std::to_string(attempt + 1) + " attempts)";
       return error;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
+    clock_.sleep_ms(backoff);
   }
 }
 

@@ -24,6 +24,7 @@
 #include "app/route.h"
 #include "app/config.h"
 #include "base/deadline.h"
+#include "base/env.h"
 #include "base/error.h"
 #include "http/http.h"
 
@@ -31,7 +32,8 @@ namespace k2c {
 
 class RouteClient {
  public:
-  explicit RouteClient(const Config& config, TlsOptions tls = {});
+  // `http` and `clock` must outlive the client.
+  RouteClient(const Config& config, HttpTransport& http, Clock& clock);
 
   Result<std::optional<Route>> get_route(std::string_view stream_arn, const Deadline& deadline);
 
@@ -47,7 +49,8 @@ class RouteClient {
   std::string secret_key_;    // kept only to scrub messages
   std::string token_header_;  // "X-Amz-Security-Token: ..." or empty: secret
   std::string session_token_;
-  HttpClient http_;
+  HttpTransport& http_;
+  Clock& clock_;
 };
 
 // The GetItem request body for `stream_arn` in `routes_table` (JSON-escaped).

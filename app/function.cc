@@ -22,12 +22,6 @@ std::string sql_string(std::string_view s) {
   return out;
 }
 
-double process_cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
 std::string hex64(uint64_t v) { return fmt::format("{:016x}", v); }
 
 // FNV-1a: a stable, dependency-free hash for the deduplication token.
@@ -62,19 +56,22 @@ std::string dead_letter_ddl(std::string_view database, std::string_view table) {
          "ORDER BY (stream_arn, shard_id, sequence_number)";
 }
 
-Function::Function(Config config)
+Function::Function(Config config, FunctionEnv env)
     : config_(std::move(config)),
-      clickhouse_(config_),
-      routes_(config_, TlsOptions{"", config_.ca_path}),
-      route_cache_(config_.route_cache_ttl_seconds) {}
+      env_(env),
+      clickhouse_(config_, env.clickhouse, env.clock),
+      routes_(config_, env.dynamodb, env.clock),
+      route_cache_(config_.route_cache_ttl_seconds, [clock = &env.clock] {
+        return std::chrono::steady_clock::time_point(std::chrono::microseconds(clock->monotonic_us()));
+      }) {}
 
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
                                             const Deadline& deadline) {
   const std::string key = database + "." + table;
-  const auto now = std::chrono::steady_clock::now();
+  const int64_t now_us = env_.clock.monotonic_us();
   auto it = plans_.find(key);
   if (it != plans_.end() &&
-      now - it->second.fetched < std::chrono::seconds(config_.route_cache_ttl_seconds))
+      now_us - it->second.fetched_us < int64_t{config_.route_cache_ttl_seconds} * 1000000)
     return it->second.plan.get();
   auto columns = clickhouse_.describe(database, table, deadline);
   if (!columns.ok()) return std::move(columns).error();
@@ -86,7 +83,7 @@ Result<const TablePlan*> Function::plan_for(const std::string& database, const s
   }
   auto& slot = plans_[key];
   slot.plan = std::make_unique<TablePlan>(std::move(plan).value());
-  slot.fetched = now;
+  slot.fetched_us = now_us;
   return slot.plan.get();
 }
 
@@ -158,7 +155,7 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   }
   if (!encoded_.dead_letters.empty()) {
     dead_letter_body_.clear();
-    const auto failed_at = static_cast<uint32_t>(now_epoch_ms() / 1000);
+    const auto failed_at = static_cast<uint32_t>(env_.clock.epoch_ms() / 1000);
     encode_dead_letters(records, encoded_.dead_letters, database + "." + r.table, failed_at,
                         dead_letter_body_);
     if (version->has_insert_deduplication_token())
@@ -192,8 +189,8 @@ Status Function::write_group(std::span<const KinesisRecord> records,
 }
 
 Result<std::string> Function::handle(const Invocation& invocation) {
-  const auto started = std::chrono::steady_clock::now();
-  const double cpu_started = process_cpu_ms();
+  const int64_t started_us = env_.clock.monotonic_us();
+  const double cpu_started = env_.clock.process_cpu_ms();
   // The runtime's HTTP client leaves kResponsePadding spare bytes after the
   // body, so the decoder parses it in place instead of copying it.
   static_assert(kResponsePadding >= simdjson::SIMDJSON_PADDING);
@@ -214,7 +211,7 @@ Result<std::string> Function::handle(const Invocation& invocation) {
     it->second.push_back(i);
   }
 
-  const Deadline deadline = invocation.deadline();
+  const Deadline deadline{invocation.deadline_ms, &env_.clock};
   uint32_t first_unwritten = UINT32_MAX;
   std::string summary;
   for (const auto& [arn, which] : groups) {
@@ -226,19 +223,19 @@ Result<std::string> Function::handle(const Invocation& invocation) {
     }
     if (!st.ok()) {
       first_unwritten = std::min(first_unwritten, which.front());
-      fmt::print(stderr, "{{\"level\":\"error\",\"request_id\":\"{}\",\"stream\":\"{}\",\"kind\":\"{}\","
-                 "\"retry_from\":\"{}\",\"message\":{}}}\n",
+      env_.log.write(fmt::format("{{\"level\":\"error\",\"request_id\":\"{}\",\"stream\":\"{}\",\"kind\":\"{}\","
+                 "\"retry_from\":\"{}\",\"message\":{}}}",
                  invocation.request_id, arn, to_string(st.error().kind),
                  records[which.front()].sequence_number,
-                 [&] { std::string s; append_json_string(s, st.error().message); return s; }());
+                 [&] { std::string s; append_json_string(s, st.error().message); return s; }()));
     }
   }
-  const auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started).count() / 1000.0;
-  fmt::print(stderr,
-             "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},"
-             "\"cpu_ms\":{:.1f},\"written\":[{}]}}\n",
-             invocation.request_id, records.size(), ms, process_cpu_ms() - cpu_started, summary);
+  const double ms = static_cast<double>(env_.clock.monotonic_us() - started_us) / 1000.0;
+  env_.log.write(fmt::format(
+      "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},"
+      "\"cpu_ms\":{:.1f},\"written\":[{}]}}",
+      invocation.request_id, records.size(), ms, env_.clock.process_cpu_ms() - cpu_started,
+      summary));
   if (first_unwritten == UINT32_MAX) return std::string("{\"batchItemFailures\":[]}");
   std::string out = "{\"batchItemFailures\":[{\"itemIdentifier\":";
   append_json_string(out, records[first_unwritten].sequence_number);

@@ -13,6 +13,10 @@
 // then repeat; target rows never do). The answer is ReportBatchItemFailures
 // JSON naming the first unwritten record; an event that is not a Kinesis
 // event is an invocation error.
+//
+// Its doors to the outside are parameters (FunctionEnv): the clock, one HTTP
+// transport for ClickHouse and one for DynamoDB, and the log sink, so its
+// orchestration is unit-tested with fakes (tests/app/function_test.cc).
 #pragma once
 
 #include <cstdint>
@@ -27,19 +31,29 @@
 #include "app/route_cache.h"
 #include "app/config.h"
 #include "runtime/runtime_api.h"
+#include "base/env.h"
+#include "http/http.h"
 
 namespace k2c {
 
+// Everything Function uses that is not its own state; all must outlive it.
+struct FunctionEnv {
+  Clock& clock;
+  HttpTransport& clickhouse;
+  HttpTransport& dynamodb;
+  LogSink& log;
+};
+
 class Function {
  public:
-  explicit Function(Config config);
+  Function(Config config, FunctionEnv env);
 
   Result<std::string> handle(const Invocation& invocation);
 
  private:
   struct CachedPlan {
     std::unique_ptr<TablePlan> plan;
-    std::chrono::steady_clock::time_point fetched;
+    int64_t fetched_us = 0;  // Clock::monotonic_us()
   };
 
   Result<const TablePlan*> plan_for(const std::string& database, const std::string& table,
@@ -54,6 +68,7 @@ class Function {
                      const Deadline& deadline, std::string& summary);
 
   Config config_;
+  FunctionEnv env_;
   ClickHouseClient clickhouse_;
   RouteClient routes_;
   RouteCache route_cache_;

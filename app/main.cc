@@ -27,7 +27,12 @@ int main() {
     fmt::print(stderr, "configuration error: {}\n", config.error().message);
     return k2c::report_init_error(transport, k2c::invocation_error_from(config.error()), options);
   }
-  k2c::Function function(std::move(config).value());
+  k2c::HttpClient clickhouse_http(
+      k2c::TlsOptions{config->clickhouse_ca_file, config->ca_path});
+  k2c::HttpClient dynamodb_http(k2c::TlsOptions{"", config->ca_path});
+  k2c::Function function(std::move(config).value(),
+                         k2c::FunctionEnv{k2c::Clock::system(), clickhouse_http, dynamodb_http,
+                                          k2c::LogSink::standard_error()});
   return k2c::run([&](const k2c::Invocation& inv) { return function.handle(inv); }, transport,
                   options);
 }

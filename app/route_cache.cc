@@ -4,7 +4,7 @@
 
 namespace k2c {
 
-RouteCache::RouteCache(int ttl_seconds, Clock clock)
+RouteCache::RouteCache(int ttl_seconds, Now clock)
     : ttl_(ttl_seconds < 0 ? 0 : ttl_seconds), clock_(std::move(clock)) {}
 
 std::optional<Route> RouteCache::get(std::string_view stream_arn) {

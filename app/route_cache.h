@@ -24,10 +24,10 @@ namespace k2c {
 
 class RouteCache {
  public:
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  using Now = std::function<std::chrono::steady_clock::time_point()>;
   using Fetch = std::function<Result<std::optional<Route>>()>;
 
-  explicit RouteCache(int ttl_seconds, Clock clock = &std::chrono::steady_clock::now);
+  explicit RouteCache(int ttl_seconds, Now clock = &std::chrono::steady_clock::now);
 
   // The cached route for `stream_arn`, if present and younger than the TTL.
   std::optional<Route> get(std::string_view stream_arn);
@@ -52,7 +52,7 @@ class RouteCache {
   static constexpr size_t kPruneAbove = 1024;
 
   std::chrono::seconds ttl_;
-  Clock clock_;
+  Now clock_;
   std::map<std::string, Entry, std::less<>> entries_;
 };
 

@@ -46,7 +46,17 @@ struct TlsOptions {
   std::string ca_path;  // CURLOPT_CAPATH when set
 };
 
-class HttpClient {
+// The door to the network for the function's clients: HttpClient below is
+// the real one; tests pass fakes that answer from a script (a fault no real
+// server can be made to show, a lost answer, or orchestration unit tests).
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // One request; transport failures are ErrorKind::transient, any HTTP status a success.
+  virtual Result<HttpResponse> perform(const HttpRequest& request) = 0;
+};
+
+class HttpClient final : public HttpTransport {
  public:
   explicit HttpClient(TlsOptions tls = {});
   ~HttpClient();
@@ -55,7 +65,7 @@ class HttpClient {
 
   // Performs one request. The response body is appended to a buffer that is
   // reused across calls (the returned HttpResponse owns a copy).
-  Result<HttpResponse> perform(const HttpRequest& request);
+  Result<HttpResponse> perform(const HttpRequest& request) override;
 
  private:
   void* curl_;  // CURL*

@@ -12,7 +12,7 @@ constexpr const char* kArn = "arn:aws:kinesis:eu-west-1:123456789012:stream/orde
 
 struct FakeClock {
   TimePoint now{};
-  RouteCache::Clock fn() {
+  RouteCache::Now fn() {
     return [this] { return now; };
   }
 };

@@ -108,7 +108,8 @@ class DynamoTest : public ::testing::Test {
 TEST_F(DynamoTest, ReturnsRouteWithDatabase) {
   create_routes_table();
   put_route(kArn, {{"table", {{"S", "orders"}}}, {"database", {{"S", "sales"}}}});
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   auto route = client.get_route(kArn, ten_seconds());
   ASSERT_TRUE(route.ok()) << route.error().message;
   ASSERT_TRUE(route->has_value());
@@ -118,7 +119,8 @@ TEST_F(DynamoTest, ReturnsRouteWithDatabase) {
 TEST_F(DynamoTest, ReturnsRouteWithoutDatabase) {
   create_routes_table();
   put_route(kArn, {{"table", {{"S", "orders"}}}});
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   auto route = client.get_route(kArn, ten_seconds());
   ASSERT_TRUE(route.ok()) << route.error().message;
   ASSERT_TRUE(route->has_value());
@@ -130,7 +132,8 @@ TEST_F(DynamoTest, WorksWithSessionToken) {
   put_route(kArn, {{"table", {{"S", "orders"}}}});
   Config c = config();
   c.aws_session_token = "session-token-must-not-leak";
-  RouteClient client(c);
+  HttpClient http;
+  RouteClient client(c, http, Clock::system());
   auto route = client.get_route(kArn, ten_seconds());
   ASSERT_TRUE(route.ok()) << route.error().message;
   ASSERT_TRUE(route->has_value());
@@ -140,7 +143,8 @@ TEST_F(DynamoTest, WorksWithSessionToken) {
 TEST_F(DynamoTest, MissingItemIsNoRoute) {
   create_routes_table();
   put_route(kArn, {{"table", {{"S", "orders"}}}});
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   auto route = client.get_route(kArn + std::string("-other"), ten_seconds());
   ASSERT_TRUE(route.ok()) << route.error().message;
   EXPECT_FALSE(route->has_value());
@@ -149,7 +153,8 @@ TEST_F(DynamoTest, MissingItemIsNoRoute) {
 TEST_F(DynamoTest, ReusesClientAcrossLookups) {
   create_routes_table();
   put_route(kArn, {{"table", {{"S", "orders"}}}});
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   for (int i = 0; i < 3; ++i) {
     auto route = client.get_route(kArn, ten_seconds());
     ASSERT_TRUE(route.ok()) << route.error().message;
@@ -160,7 +165,8 @@ TEST_F(DynamoTest, ReusesClientAcrossLookups) {
 TEST_F(DynamoTest, InvalidTableIdentifierIsPermanent) {
   create_routes_table();
   put_route(kArn, {{"table", {{"S", "orders`; DROP TABLE x"}}}});
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   auto route = client.get_route(kArn, ten_seconds());
   ASSERT_FALSE(route.ok());
   EXPECT_EQ(route.error().kind, ErrorKind::permanent);
@@ -172,7 +178,8 @@ TEST_F(DynamoTest, InvalidTableIdentifierIsPermanent) {
 TEST_F(DynamoTest, ItemWithoutTableIsPermanentAndNamesStream) {
   create_routes_table();
   put_route(kArn, {{"database", {{"S", "sales"}}}});
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   auto route = client.get_route(kArn, ten_seconds());
   ASSERT_FALSE(route.ok());
   EXPECT_EQ(route.error().kind, ErrorKind::permanent);
@@ -181,7 +188,8 @@ TEST_F(DynamoTest, ItemWithoutTableIsPermanentAndNamesStream) {
 
 TEST_F(DynamoTest, MissingRoutesTableIsPermanentAndNamesIt) {
   // No create_routes_table(): the configured table does not exist.
-  RouteClient client(config());
+  HttpClient http;
+  RouteClient client(config(), http, Clock::system());
   auto route = client.get_route(kArn, ten_seconds());
   ASSERT_FALSE(route.ok());
   EXPECT_EQ(route.error().kind, ErrorKind::permanent);
@@ -192,7 +200,8 @@ TEST_F(DynamoTest, MissingRoutesTableIsPermanentAndNamesIt) {
 }
 
 TEST_F(DynamoTest, NothingListeningIsTransientAfterRetries) {
-  RouteClient client(config("http://127.0.0.1:" + std::to_string(testing::free_port())));
+  HttpClient http;
+  RouteClient client(config("http://127.0.0.1:" + std::to_string(testing::free_port())), http, Clock::system());
   auto start = std::chrono::steady_clock::now();
   auto route = client.get_route(kArn, ten_seconds());
   auto elapsed = std::chrono::steady_clock::now() - start;
@@ -206,7 +215,8 @@ TEST_F(DynamoTest, NothingListeningIsTransientAfterRetries) {
 }
 
 TEST_F(DynamoTest, DoesNotRetryPastTheDeadline) {
-  RouteClient client(config("http://127.0.0.1:" + std::to_string(testing::free_port())));
+  HttpClient http;
+  RouteClient client(config("http://127.0.0.1:" + std::to_string(testing::free_port())), http, Clock::system());
   // Less time left than the reserve: one fast attempt, no backoff.
   auto route = client.get_route(kArn, Deadline{now_epoch_ms() + 100});
   ASSERT_FALSE(route.ok());

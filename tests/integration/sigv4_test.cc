@@ -115,7 +115,8 @@ class Sigv4Test : public ::testing::Test {
 
   // Sends one GetItem through RouteClient; the capture server answers {}.
   void send_get_item(const std::string& token) {
-    RouteClient client(config(token));
+    HttpClient http;
+    RouteClient client(config(token), http, Clock::system());
     auto route = client.get_route(kArn, Deadline{now_epoch_ms() + 10000});
     ASSERT_TRUE(route.ok()) << route.error().message;
     EXPECT_FALSE(route->has_value());
