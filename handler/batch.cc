@@ -1,5 +1,7 @@
 #include "handler/batch.h"
 
+#include <algorithm>
+
 #include "handler/base64.h"
 #include "handler/json_scan.h"
 #include "handler/json_views.h"
@@ -108,6 +110,9 @@ void BatchEncoder::encode(std::span<const KinesisRecord> records, std::span<cons
                           const TablePlan& plan, bool with_defaults, EncodedBatch& out) {
   const size_t n = plan.columns().size();
   with_defaults_ = with_defaults;
+  // Hints are column indexes of the plan they were learnt on; each call may
+  // bring another table's plan, or a rebuilt one at the same address.
+  std::fill(hints_.begin(), hints_.end(), -1);
   slots_.resize(n);
   provided_.assign(n, 0);
   include_.assign(n, 1);

@@ -201,6 +201,34 @@ TEST(BatchEncoder, MetadataColumnsTakeTheRecordsFields) {
   EXPECT_EQ(testing::to_hex(out.body), "0561726e3a73" "0773686172642d31" "02706b" "f469e5cf8b010000");
 }
 
+// One encoder serves every table, and a plan is rebuilt after a failed
+// insert, a TTL expiry or a dropped column: the key-position hints learnt on
+// a 40-column plan must not be used as column indexes of a 1-column plan.
+TEST(BatchEncoder, KeyHintsFromAWiderPlanAreNotUsedOnANarrowerOne) {
+  std::vector<ColumnInfo> wide_columns;
+  std::string wide_record = "{";
+  for (int c = 0; c < 40; ++c) {
+    wide_columns.push_back({"c" + std::to_string(c), "UInt8", "", ""});
+    wide_record += (c ? ",\"c" : "\"c") + std::to_string(c) + "\":" + std::to_string(c);
+  }
+  wide_record += "}";
+  Fixture wide, narrow;
+  wide.add(wide_record);
+  wide.finish();
+  narrow.add(R"({"c0":5,"c1":6,"c39":7})");
+  narrow.finish();
+  auto wide_plan = plan(wide_columns);
+  BatchEncoder enc;
+  EncodedBatch out;
+  enc.encode(wide.records, wide.which, wide_plan, false, out);
+  ASSERT_EQ(out.rows.size(), 1u);
+  auto narrow_plan = plan({{"c0", "UInt8", "", ""}});
+  enc.encode(narrow.records, narrow.which, narrow_plan, false, out);
+  ASSERT_TRUE(out.dead_letters.empty());
+  EXPECT_EQ(testing::to_hex(out.body), "05");
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0}));
+}
+
 // is_payload_column answers exactly as find_payload_column, for keys read
 // from a padded buffer (garbage after the key must not matter).
 TEST(TablePlan, IsPayloadColumnAgreesWithTheLookup) {
@@ -223,6 +251,16 @@ TEST(TablePlan, IsPayloadColumnAgreesWithTheLookup) {
   }
   EXPECT_EQ(p->find_payload_column("a"), 0);  // the first of two columns named "a"
   EXPECT_EQ(p->find_payload_column("_partition_key"), -1);  // metadata, not payload
+}
+
+// A column index from another plan (a caller's stale hint) is no column.
+TEST(TablePlan, IsPayloadColumnIsFalsePastTheLastColumn) {
+  auto p = plan({{"a", "UInt8", "", ""}});
+  const std::string buffer = "a" + std::string(31, 'x');
+  const std::string_view key(buffer.data(), 1);
+  EXPECT_TRUE(p.is_payload_column(0, key));
+  EXPECT_FALSE(p.is_payload_column(1, key));
+  EXPECT_FALSE(p.is_payload_column(39, key));
 }
 
 TEST(TablePlan, UnknownTypeNamesColumnAndType) {
