@@ -233,7 +233,10 @@ TEST(BatchCharacterization, OutputsMatchThePinnedDigest) {
   EXPECT_GT(d.rows, 4000u);
   EXPECT_GT(d.dead_letters, 5000u);
   EXPECT_GT(d.envelope_errors, 10u);
-  EXPECT_EQ(d.h, 0x595a89d568d21cbu) << std::hex << d.h << " rows " << std::dec << d.rows
+  // Re-pinned once, on purpose: a DEFAULT column that only dead-lettered
+  // records name is no longer sent (38 of the column-set outputs lose it;
+  // rows, dead letters and the RowBinaryWithDefaults outputs are unchanged).
+  EXPECT_EQ(d.h, 0x14b92d6f812d3369u) << std::hex << d.h << " rows " << std::dec << d.rows
                                      << " dead letters " << d.dead_letters << " envelope errors "
                                      << d.envelope_errors;
 }

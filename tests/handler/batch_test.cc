@@ -82,6 +82,71 @@ TEST(BatchEncoder, SendsADefaultColumnWhenSomeRecordProvidesIt) {
             "02000000" "00" "01" "09" "0132");
 }
 
+// Servers before 23.7 (the column-set path): a DEFAULT column that only a
+// dead-lettered record names stays out of the insert, so the good rows get
+// the server's DEFAULT, not the zero value.
+TEST(BatchEncoder, ADefaultColumnNamedOnlyByARejectedRecordIsLeftOut) {
+  Fixture f;
+  f.add(R"({"a":1})");
+  f.add(R"({"a":"x","d":9})");  // a is rejected
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_EQ(out.rows, (std::vector<uint32_t>{0}));
+  ASSERT_EQ(out.dead_letters.size(), 1u);
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 1, 2, 4}));
+  EXPECT_EQ(testing::to_hex(out.body), "01000000" "00" "01" "0131");
+}
+
+// A DEFAULT column's value is checked even in a pass that leaves the column
+// out: the record is dead-lettered, and the column stays out for the others.
+TEST(BatchEncoder, ARejectedDefaultValueLeavesItsColumnOut) {
+  Fixture f;
+  f.add(R"({"a":1})");
+  f.add(R"({"a":2,"d":"x"})");
+  f.add(R"({"a":3,"d":300})");
+  f.finish();
+  for (bool fast_lane : {true, false}) {
+    BatchEncoder enc;
+    enc.set_fast_lane(fast_lane);
+    EncodedBatch out;
+    auto p = plan(kColumns);
+    enc.encode(f.records, f.which, p, false, out);
+    EXPECT_EQ(out.rows, (std::vector<uint32_t>{0})) << fast_lane;
+    ASSERT_EQ(out.dead_letters.size(), 2u) << fast_lane;
+    EXPECT_STREQ(out.dead_letters[0].code, "value_rejected");
+    EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 1, 2, 4})) << fast_lane;
+    EXPECT_EQ(testing::to_hex(out.body), "01000000" "00" "01" "0131") << fast_lane;
+    EXPECT_FALSE(out.internal_error.has_value()) << out.internal_error->message;
+  }
+}
+
+// Rows providing some DEFAULT columns, rejected records naming others, a
+// null: the column set holds exactly the DEFAULT columns the rows provide.
+TEST(BatchEncoder, ColumnSetHoldsExactlyTheDefaultColumnsOfTheRows) {
+  auto p = plan({{"a", "Int8", "", ""},
+                 {"d1", "Int8", "DEFAULT", "1"},
+                 {"d2", "Int8", "DEFAULT", "2"},
+                 {"d3", "Int8", "DEFAULT", "3"},
+                 {"d4", "Int8", "DEFAULT", "4"}});
+  Fixture f;
+  f.add(R"({"a":1,"d3":3})");
+  f.add(R"({"a":"bad","d1":1})");
+  f.add(R"({"a":2,"d2":2,"d4":"bad"})");
+  f.add(R"({"a":3,"d2":5})");
+  f.add(R"({"a":4,"d4":null})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_FALSE(out.internal_error.has_value()) << out.internal_error->message;
+  EXPECT_EQ(out.rows, (std::vector<uint32_t>{0, 3, 4}));
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 2, 3}));  // a, d2, d3
+  EXPECT_EQ(testing::to_hex(out.body), "010003" "030500" "040000");
+}
+
 TEST(BatchEncoder, WithDefaultsMarksMissingValues) {
   Fixture f;
   f.add(R"({"a":null,"b":"x"})");
