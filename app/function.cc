@@ -145,6 +145,7 @@ Status Function::write_group(std::span<const KinesisRecord> records,
 
   const bool with_defaults = version->has_row_binary_with_defaults();
   encoder_.encode(records, which, **plan, with_defaults, encoded_);
+  if (encoded_.internal_error) return *encoded_.internal_error;
 
   std::vector<std::pair<std::string, std::string>> settings;
   if (!encoded_.dead_letters.empty()) {

@@ -1,5 +1,7 @@
 #include "kinesis/batch.h"
 
+#include <algorithm>
+
 #include "kinesis/base64.h"
 #include "kinesis/json_scan.h"
 #include "kinesis/json_views.h"
@@ -108,38 +110,70 @@ void BatchEncoder::encode(std::span<const KinesisRecord> records, std::span<cons
                           const TablePlan& plan, bool with_defaults, EncodedBatch& out) {
   const size_t n = plan.columns().size();
   with_defaults_ = with_defaults;
+  // Hints are column indexes of the plan they were learnt on; each call may
+  // bring another table's plan, or a rebuilt one at the same address.
+  std::fill(hints_.begin(), hints_.end(), -1);
   slots_.resize(n);
   provided_.assign(n, 0);
   include_.assign(n, 1);
-  if (!with_defaults) {
-    // Start by leaving out every DEFAULT column; if some record provides one,
-    // encode again with exactly the provided set. The final set depends only
-    // on the records, so the bytes do too.
-    for (size_t c = 0; c < n; ++c) {
-      const auto& col = plan.columns()[c];
-      if (col.has_default_expression && !col.nullable && col.source == ColumnSource::payload)
-        include_[c] = 0;
-    }
-  }
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  out.internal_error.reset();
+  if (with_defaults) {
     encode_pass(records, which, plan, out);
-    if (with_defaults) break;
-    bool stable = true;
-    for (size_t c = 0; c < n; ++c) {
-      const auto& col = plan.columns()[c];
-      if (!(col.has_default_expression && !col.nullable && col.source == ColumnSource::payload))
-        continue;
-      if (include_[c] != seen_[c]) {
-        include_[c] = seen_[c];
-        stable = false;
-      }
-    }
-    if (stable) break;
+  } else if (!settle_column_set(records, which, plan, out)) {
+    return;
   }
   out.with_defaults = with_defaults;
   out.included.clear();
   for (size_t c = 0; c < n; ++c)
     if (include_[c]) out.included.push_back(static_cast<uint32_t>(c));
+}
+
+// Without RowBinaryWithDefaults, a DEFAULT column is sent only when some row
+// (a record that is encoded, not dead-lettered) has a value for it; else the
+// server computes it for every row. The first pass sends none of them.
+//
+// Invariant: whether a record becomes a row does not depend on the column
+// set (every value is checked, sent or not), so every pass has the same rows,
+// and they provide the same columns (seen_). The set only grows, to exactly
+// seen_; the pass that adds nothing is the last. So there are at most
+// (DEFAULT columns + 1) passes, in practice 1 or 2, and the bytes depend only
+// on the records. A pass whose rows no longer provide a column the set holds,
+// or one pass too many, breaks the invariant: an internal error on `out`,
+// with no rows, rather than an insert whose column set misdescribes its rows.
+bool BatchEncoder::settle_column_set(std::span<const KinesisRecord> records,
+                                     std::span<const uint32_t> which, const TablePlan& plan,
+                                     EncodedBatch& out) {
+  const auto& columns = plan.columns();
+  auto omissible = [&](size_t c) {
+    const auto& col = columns[c];
+    return col.has_default_expression && !col.nullable && col.source == ColumnSource::payload;
+  };
+  size_t max_passes = 1;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (!omissible(c)) continue;
+    include_[c] = 0;
+    ++max_passes;
+  }
+  for (size_t pass = 1;; ++pass) {
+    encode_pass(records, which, plan, out);
+    bool grew = false;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (!omissible(c) || include_[c] == seen_[c]) continue;
+      if (include_[c])
+        return fail_internal(out, "column `" + columns[c].name + "` left the column set");
+      include_[c] = 1;
+      grew = true;
+    }
+    if (!grew) return true;
+    if (pass == max_passes) return fail_internal(out, "the column set did not settle");
+  }
+}
+
+bool BatchEncoder::fail_internal(EncodedBatch& out, std::string message) {
+  out.clear();
+  out.internal_error = make_error(ErrorKind::permanent, "batch encoder: " + std::move(message),
+                                  "internal_error");
+  return false;
 }
 
 void BatchEncoder::encode_pass(std::span<const KinesisRecord> records,
@@ -268,17 +302,17 @@ bool BatchEncoder::encode_in_order(const KinesisRecord& record, size_t len, cons
         seen_now_.push_back(static_cast<uint32_t>(col));
         if (!fill_to(col)) return give_up();
         next = col + 1;
-        if (!include_[col]) {
-          if (!scan::skip_value(c)) return give_up();
-        } else {
-          if (with_defaults_) body.push_back('\0');
-          const Encoder& encoder = *columns[col].encoder;
-          if (c.peek() == '[') {
-            const Encoder* element = encoder.array_element();
-            if (element == nullptr || !scan_array(c, *element, body)) return give_up();
-          } else if (!scan_scalar(c, encoder, body)) {
-            return give_up();
-          }
+        // A column left out of this pass is still checked, into scratch:
+        // whether the record is a row must not depend on the column set.
+        std::string& dest = include_[col] ? body : scratch_;
+        if (!include_[col]) scratch_.clear();
+        else if (with_defaults_) body.push_back('\0');
+        const Encoder& encoder = *columns[col].encoder;
+        if (c.peek() == '[') {
+          const Encoder* element = encoder.array_element();
+          if (element == nullptr || !scan_array(c, *element, dest)) return give_up();
+        } else if (!scan_scalar(c, encoder, dest)) {
+          return give_up();
         }
       }
       if (c.consume(',')) continue;
@@ -320,6 +354,7 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, uint32_t index
 
   const auto& columns = plan.columns();
   std::fill(provided_.begin(), provided_.end(), 0);
+  seen_now_.clear();
   const Error* failure = nullptr;
   Error error{ErrorKind::bad_record, ""};
   for (auto field : object) {
@@ -348,8 +383,9 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, uint32_t index
       provided_[static_cast<size_t>(c)] = 0;  // null = missing (last occurrence wins)
       continue;
     }
-    seen_[static_cast<size_t>(c)] = 1;
-    if (failure != nullptr || !include_[static_cast<size_t>(c)]) continue;
+    if (failure != nullptr) continue;
+    seen_now_.push_back(static_cast<uint32_t>(c));
+    // Checked even when not sent in this pass (see settle_column_set).
     std::string& slot = slots_[static_cast<size_t>(c)];
     slot.clear();
     if (auto st = encode_value(*columns[static_cast<size_t>(c)].encoder, value, slot); !st.ok()) {
@@ -358,7 +394,7 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, uint32_t index
         error.message = "column `" + columns[static_cast<size_t>(c)].name + "`: " + error.message;
       failure = &error;
       if (std::string_view(error.code) == "invalid_json") break;
-      continue;  // keep noting which keys are present, for the column set
+      continue;  // read on: invalid JSON later in the record is what is reported
     }
     provided_[static_cast<size_t>(c)] = 1;
   }
@@ -394,6 +430,7 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, uint32_t index
       col.encoder->write_default(out.body);  // NULL for Nullable, else the zero value
     }
   }
+  for (uint32_t col : seen_now_) seen_[col] = 1;  // a row: its columns count
   return true;
 }
 

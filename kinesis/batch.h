@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct EncodedBatch {
   std::vector<uint32_t> rows;       // record indexes that became rows
   std::vector<DeadLetter> dead_letters;
   bool with_defaults = false;       // body is RowBinaryWithDefaults
+  // Set (with nothing else) when the encoder broke its own invariant: the
+  // batch is not written, and reported for retry.
+  std::optional<Error> internal_error;
 
   const char* format() const { return with_defaults ? "RowBinaryWithDefaults" : "RowBinary"; }
   void clear() {
@@ -45,6 +49,7 @@ struct EncodedBatch {
     included.clear();
     rows.clear();
     dead_letters.clear();
+    internal_error.reset();
   }
 };
 
@@ -67,6 +72,11 @@ class BatchEncoder {
   uint64_t fast_lane_rows() const { return fast_lane_rows_; }
 
  private:
+  // The passes that settle which DEFAULT columns are sent; false after
+  // fail_internal.
+  bool settle_column_set(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
+                         const TablePlan& plan, EncodedBatch& out);
+  static bool fail_internal(EncodedBatch& out, std::string message);
   void encode_pass(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
                    const TablePlan& plan, EncodedBatch& out);
   // Returns true when the record became a row.
@@ -91,10 +101,11 @@ class BatchEncoder {
   std::string decoded_;                // payload bytes + SIMDJSON_PADDING, reused
   std::vector<std::string> slots_;     // per column: the encoded value of this record
   std::vector<uint8_t> provided_;      // per column: this record has a value
-  std::vector<uint8_t> seen_;          // per column: some record of the batch has a value
+  std::vector<uint8_t> seen_;          // per column: some row of the batch has a value
   std::vector<uint8_t> include_;       // per column: sent in this pass
   std::vector<int> hints_;             // per key position: the column it had last time
-  std::vector<uint32_t> seen_now_;     // fast lane: columns this record provides
+  std::vector<uint32_t> seen_now_;     // columns this record provides, kept if it is a row
+  std::string scratch_;                // fast lane: a value checked but not sent
   bool with_defaults_ = false;
   bool fast_lane_ = true;
   uint64_t fast_lane_rows_ = 0;

@@ -58,10 +58,12 @@ class TablePlan {
 
   const std::vector<PlannedColumn>& columns() const { return columns_; }
   // True when column `c` is the payload column that find_payload_column(key)
-  // finds. `key` must have 16 readable bytes from its start (it lies in a
-  // padded payload buffer): names of up to 16 bytes are compared in one
-  // vector step, without a call to memcmp.
+  // finds; false for any `c` past the last column (a caller's hint may come
+  // from another plan). `key` must have 16 readable bytes from its start (it
+  // lies in a padded payload buffer): names of up to 16 bytes are compared
+  // in one vector step, without a call to memcmp.
   bool is_payload_column(size_t c, std::string_view key) const {
+    if (c >= name_blocks_.size()) return false;
     const NameBlock& b = name_blocks_[c];
     if (b.size != key.size()) return false;
     if (key.size() > sizeof b.bytes) return columns_[c].name == key;
