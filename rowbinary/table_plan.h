@@ -39,6 +39,14 @@ enum class ColumnSource {
   sequence_number,  // _sequence_number
   partition_key,    // _partition_key
   arrival_time,     // _approximate_arrival_timestamp
+  sub_sequence_number,  // _sub_sequence_number: index inside a KPL aggregate, else 0
+  raw,              // _raw: the payload after de-aggregation and decompression
+  log_group,        // _log_group, _log_stream, _log_owner, _log_event_id,
+  log_stream,       // _log_timestamp, _message: a CloudWatch Logs event's fields
+  log_owner,
+  log_event_id,
+  log_timestamp,
+  message,
 };
 
 struct PlannedColumn {
