@@ -103,8 +103,9 @@ def setup(servers, routes):
             time.sleep(0.02)
     for r in routes:
         item = {"stream_arn": {"S": r["stream_arn"]}, "table": {"S": r["table"]}}
-        if r.get("database"):
-            item["database"] = {"S": r["database"]}
+        for optional in ("database", "format", "table_field"):
+            if r.get(optional):
+                item[optional] = {"S": r[optional]}
         ddb.put_item(TableName=ROUTES_TABLE, Item=item)
 
 
