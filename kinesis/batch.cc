@@ -140,6 +140,14 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
         std::string(data), 0, std::string(record.partition_key)});
     return nullptr;
   }
+  if (options_.skip_payload_stage) {
+    whole_.resize(1);
+    whole_[0] = Payload{};
+    whole_[0].bytes = data;
+    whole_[0].readable = decoded_.size();
+    whole_[0].partition_key = record.partition_key;
+    return &whole_;
+  }
   return &splitter_.split(data, decoded_.size(), record.partition_key, options_.text);
 }
 

@@ -80,6 +80,9 @@ struct EncodeOptions {
   std::string_view table_field;
   std::string_view table;
   std::string_view default_table;
+  // Every record is one JSON payload, without §4.1 steps 1-3: only for
+  // ./dev bench, to show what the payload stage costs plain JSON in one run.
+  bool skip_payload_stage = false;
 };
 
 class BatchEncoder {
@@ -152,7 +155,7 @@ class BatchEncoder {
   simdjson::ondemand::parser parser_;
   std::string decoded_;                // record data + SIMDJSON_PADDING, reused
   PayloadSplitter splitter_;
-  std::vector<Payload> whole_;         // the record as its one payload, when it is too large
+  std::vector<Payload> whole_;         // the record as its one payload (skip_payload_stage)
   EncodeOptions options_;
   std::vector<std::string> slots_;     // per column: the encoded value of this record
   std::vector<uint8_t> provided_;      // per column: this record has a value
