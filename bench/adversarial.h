@@ -3,7 +3,7 @@
 // as it can (long exponents, long zero runs, deep nesting, huge strings,
 // many keys). A shard's lag is bounded only if every shape costs time
 // linear in its bytes with a small constant: bench/adversarial.cc measures
-// bytes/s per shape, tests/handler/batch_adversarial_test.cc checks that
+// bytes/s per shape, tests/kinesis/batch_adversarial_test.cc checks that
 // each ends as a row with the right value or as a dead letter.
 #pragma once
 
