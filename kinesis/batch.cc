@@ -95,7 +95,7 @@ bool BatchEncoder::settle_column_set(std::span<const KinesisRecord> records,
 bool BatchEncoder::fail_internal(EncodedBatch& out, std::string message) {
   out.clear();
   out.internal_error = make_error(ErrorKind::permanent, "batch encoder: " + std::move(message),
-                                  "internal_error");
+                                  ErrorCode::internal_error);
   return false;
 }
 
@@ -127,7 +127,7 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
                                                       EncodedBatch& out) {
   size_t len = 0;
   if (!base64_decode(record.data_base64, decoded_, simdjson::SIMDJSON_PADDING, len)) {
-    out.dead_letters.push_back(DeadLetter{index, "invalid_base64", "kinesis.data is not valid base64",
+    out.dead_letters.push_back(DeadLetter{index, ErrorCode::invalid_base64, "kinesis.data is not valid base64",
                                           std::string(record.data_base64), 0,
                                           std::string(record.partition_key)});
     return nullptr;
@@ -135,7 +135,7 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
   const std::string_view data(decoded_.data(), len);
   if (len > kMaxPayloadBytes) {
     out.dead_letters.push_back(DeadLetter{
-        index, "payload_too_large",
+        index, ErrorCode::payload_too_large,
         "payload of " + std::to_string(len) + " bytes exceeds the 1 MiB Kinesis record limit",
         std::string(data), 0, std::string(record.partition_key)});
     return nullptr;
@@ -153,7 +153,7 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
 
 bool BatchEncoder::encode_payload(const KinesisRecord& record, const Payload& payload,
                                   uint32_t index, const TablePlan& plan, EncodedBatch& out) {
-  if (payload.error != nullptr) {
+  if (payload.error != ErrorCode::none) {
     out.dead_letters.push_back(dead(index, payload, payload.error, payload.error_message));
     return false;
   }
@@ -165,8 +165,8 @@ bool BatchEncoder::encode_payload(const KinesisRecord& record, const Payload& pa
   if (encode_with_slots(record, payload, index, plan, out)) return true;
   // A log event's message that is not a JSON object after all is a log line.
   if (payload.log != nullptr && out.dead_letters.size() == dead_before + 1) {
-    const std::string_view code = out.dead_letters.back().code;
-    if (code == "invalid_json" || code == "not_an_object") {
+    const ErrorCode code = out.dead_letters.back().code;
+    if (code == ErrorCode::invalid_json || code == ErrorCode::not_an_object) {
       out.dead_letters.pop_back();
       return encode_text_row(record, payload, index, plan, out);
     }
@@ -184,7 +184,7 @@ bool BatchEncoder::encode_text_row(const KinesisRecord& record, const Payload& p
     out.body.resize(mark);
     std::string rejected;  // the error path only: the value again, for its message
     Status st = write_metadata(columns[c], record, payload, rejected);
-    out.dead_letters.push_back(dead(index, payload, "value_rejected",
+    out.dead_letters.push_back(dead(index, payload, ErrorCode::value_rejected,
                                     "column `" + columns[c].name + "`: " + st.error().message));
     return false;
   }
@@ -192,7 +192,7 @@ bool BatchEncoder::encode_text_row(const KinesisRecord& record, const Payload& p
 }
 
 std::string_view BatchEncoder::table_of(const Payload& payload) {
-  if (payload.error != nullptr || payload.text) return options_.default_table;
+  if (payload.error != ErrorCode::none || payload.text) return options_.default_table;
   simdjson::ondemand::document doc;
   simdjson::ondemand::object object;
   if (parser_.iterate(payload.bytes.data(), payload.bytes.size(), payload.readable).get(doc) ||
@@ -309,7 +309,7 @@ Status BatchEncoder::write_metadata(const PlannedColumn& column, const KinesisRe
   return ok_status();
 }
 
-DeadLetter BatchEncoder::dead(uint32_t index, const Payload& payload, const char* code,
+DeadLetter BatchEncoder::dead(uint32_t index, const Payload& payload, ErrorCode code,
                               std::string message) const {
   return DeadLetter{index, code, std::move(message), std::string(payload.bytes),
                     payload.sub_sequence, std::string(payload.partition_key)};
@@ -326,7 +326,7 @@ void encode_dead_letters(std::span<const KinesisRecord> records,
     put_string(out, r.sequence_number);
     put_string(out, d.partition_key.empty() ? r.partition_key : std::string_view(d.partition_key));
     put_string(out, target_table);
-    put_string(out, d.code);
+    put_string(out, to_string(d.code));
     put_string(out, d.message);
     put_string(out, d.raw);
     if (with_sub_sequence) put_fixed(out, d.sub_sequence);

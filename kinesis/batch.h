@@ -39,7 +39,7 @@ constexpr size_t kMaxPayloadBytes = 1 << 20;
 
 struct DeadLetter {
   uint32_t record;      // index into the batch's records
-  const char* code;     // error_kind token: invalid_base64, invalid_json, not_an_object, ...
+  ErrorCode code;       // the dead-letter table's error_kind (bad_record codes)
   std::string message;  // names the column and value where there is one
   std::string raw;      // the payload as the failing step saw it (SPEC §4.1)
   uint64_t sub_sequence = 0;  // the user record's index inside a KPL aggregate
@@ -149,7 +149,7 @@ class BatchEncoder {
                         const Payload& payload, std::string& body) const;
   Status write_metadata(const PlannedColumn& column, const KinesisRecord& record,
                         const Payload& payload, std::string& out) const;
-  DeadLetter dead(uint32_t index, const Payload& payload, const char* code,
+  DeadLetter dead(uint32_t index, const Payload& payload, ErrorCode code,
                   std::string message) const;
 
   simdjson::ondemand::parser parser_;

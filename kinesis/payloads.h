@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "kinesis/cloudwatch_logs.h"
 #include "kinesis/inflate.h"
 #include "kinesis/kpl.h"
@@ -50,7 +51,7 @@ struct Payload {
   int64_t log_timestamp_ms = 0;
   // Set when the payload cannot be stored: the dead letter's error_kind, and
   // `bytes` is what the failing step saw.
-  const char* error = nullptr;
+  ErrorCode error = ErrorCode::none;
   std::string error_message;
 };
 
