@@ -64,10 +64,10 @@ def clickhouse(url, sql, database=DATABASE):
         return r.read().decode()
 
 
-def setup(servers, names, routes_table=ROUTES_TABLE, database=DATABASE):
+def setup(servers, names, routes_table=ROUTES_TABLE):
     url = servers["K2C_CLICKHOUSE_URL"]
-    clickhouse(url, f"DROP DATABASE IF EXISTS {database}", None)
-    clickhouse(url, f"CREATE DATABASE {database}", None)
+    clickhouse(url, f"DROP DATABASE IF EXISTS {DATABASE}", None)
+    clickhouse(url, f"CREATE DATABASE {DATABASE}", None)
     ddl = open(os.path.join(ROOT, "schema/examples/orders.sql")).read()
     ddb = replay.dynamodb(servers["K2C_DYNAMODB_URL"])
     if routes_table not in ddb.list_tables()["TableNames"]:
@@ -78,10 +78,10 @@ def setup(servers, names, routes_table=ROUTES_TABLE, database=DATABASE):
             time.sleep(0.02)
     for name in names:
         clickhouse(url, ddl.replace("CREATE TABLE IF NOT EXISTS orders",
-                                    f"CREATE TABLE {table(name)}"), database)
+                                    f"CREATE TABLE {table(name)}"))
         ddb.put_item(TableName=routes_table, Item={"stream_arn": {"S": arn(name)},
                                                    "table": {"S": table(name)},
-                                                   "database": {"S": database}})
+                                                   "database": {"S": DATABASE}})
 
 
 class Batch:
@@ -174,14 +174,18 @@ def first_difference(url, name, batch):
 
 
 class Function:
-    """One function, unzipped into `task_dir`, served by its own emulator."""
+    """One function served by its own emulator: a Lambda zip, unzipped into
+    `task_dir`, or a bootstrap executable run where it is."""
 
-    def __init__(self, name, zip_path, task_dir, env, log, memory_mb=128):
+    def __init__(self, name, source, task_dir, env, log, memory_mb=128):
         self.name = name
-        os.makedirs(task_dir, exist_ok=True)
-        subprocess.run(["unzip", "-q", "-o", zip_path, "-d", task_dir], check=True)
+        bootstrap = source
+        if source.endswith(".zip"):
+            os.makedirs(task_dir, exist_ok=True)
+            subprocess.run(["unzip", "-q", "-o", source, "-d", task_dir], check=True)
+            bootstrap = os.path.join(task_dir, "bootstrap")
         args = argparse.Namespace(
-            bootstrap=os.path.join(task_dir, "bootstrap"), env=sorted(env.items()),
+            bootstrap=bootstrap, env=sorted(env.items()),
             timeout_ms=60000, init_timeout_ms=10000, json_out=None, function_name=f"peers-{name}",
             memory_mb=memory_mb, inherit_env=False)
         self.emu = emulator.Emulator(args)
