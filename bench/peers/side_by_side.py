@@ -28,6 +28,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -289,7 +290,7 @@ def main():
     servers_dir = os.path.join(work, "servers")
     subprocess.run([os.path.join(h.ROOT, "tools/servers"), "up", servers_dir], check=True,
                    stdout=subprocess.DEVNULL)
-    functions = []
+    functions, failed = [], True
     try:
         servers = h.replay.read_env(os.path.join(servers_dir, "env"))
         h.setup(servers, list(zips))
@@ -312,12 +313,16 @@ def main():
                handler_cpu(logs["k2c"].name))
         for problem in run.failures:
             say("FAILED: " + problem)
-        say(f"functions' output: {work}/<function>.log")
-        return 1 if run.failures else 0
+        failed = bool(run.failures)
+        return 1 if failed else 0
     finally:
         for f in functions:
             f.close()
         subprocess.run([os.path.join(h.ROOT, "tools/servers"), "down", servers_dir])
+        if failed:
+            say(f"left for a look: {work} (functions' output in <function>.log)")
+        else:
+            shutil.rmtree(work)
 
 
 if __name__ == "__main__":
