@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
-#include <charconv>
 
 #include "base/bytes.h"
 #include "base/identifier.h"
 #include "kinesis/base64.h"
 #include "kinesis/json_views.h"
-#include "rowbinary/framing.h"
+#include "kinesis/row_writer.h"
 
 namespace k2c {
 namespace {
@@ -140,12 +139,15 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
         std::string(data), 0, std::string(record.partition_key)});
     return nullptr;
   }
-  if (options_.skip_payload_stage) {
+  if (options_.skip_payload_stage || is_plain(data, options_.text)) {
+    // Most records: one payload, the data itself, without the splitter.
     whole_.resize(1);
-    whole_[0] = Payload{};
-    whole_[0].bytes = data;
-    whole_[0].readable = decoded_.size();
-    whole_[0].partition_key = record.partition_key;
+    Payload& p = whole_[0];
+    p = Payload{};
+    p.bytes = data;
+    p.readable = decoded_.size();
+    p.partition_key = record.partition_key;
+    p.text = options_.text;
     return &whole_;
   }
   return &splitter_.split(data, decoded_.size(), record.partition_key, options_.text);
@@ -180,10 +182,10 @@ bool BatchEncoder::encode_text_row(const KinesisRecord& record, const Payload& p
   const size_t mark = out.body.size();
   for (size_t c = 0; c < columns.size(); ++c) {
     if (!include_[c]) continue;
-    if (write_unprovided(columns[c], record, payload, out.body)) continue;
+    if (write_unprovided(columns[c], record, payload, with_defaults_, out.body, number_)) continue;
     out.body.resize(mark);
     std::string rejected;  // the error path only: the value again, for its message
-    Status st = write_metadata(columns[c], record, payload, rejected);
+    Status st = write_virtual(columns[c], record, payload, rejected, number_);
     out.dead_letters.push_back(dead(index, payload, ErrorCode::value_rejected,
                                     "column `" + columns[c].name + "`: " + st.error().message));
     return false;
@@ -251,62 +253,6 @@ int BatchEncoder::column_of(std::string_view key, size_t position, const TablePl
   const int c = plan.find_payload_column(key);
   if (position < hints_.size()) hints_[position] = c;
   return c;
-}
-
-// Writes a column of a row that has no payload value for it: a virtual
-// column's value, or the missing-value encoding. False when a virtual
-// column's value is rejected by its type.
-bool BatchEncoder::write_unprovided(const PlannedColumn& col, const KinesisRecord& record,
-                                    const Payload& payload, std::string& body) const {
-  if (col.source != ColumnSource::payload) {
-    rowbinary::value_follows(body, with_defaults_);
-    return write_metadata(col, record, payload, body).ok();
-  }
-  rowbinary::missing_value(*col.encoder, col.nullable, body, with_defaults_);
-  return true;
-}
-
-Status BatchEncoder::write_metadata(const PlannedColumn& column, const KinesisRecord& record,
-                                    const Payload& payload, std::string& out) const {
-  const Encoder& e = *column.encoder;
-  auto number = [&](uint64_t whole, int millis) {
-    char buf[32];
-    char* end = std::to_chars(buf, buf + 24, whole).ptr;
-    if (millis >= 0) {
-      *end++ = '.';
-      *end++ = static_cast<char>('0' + millis / 100);
-      *end++ = static_cast<char>('0' + millis / 10 % 10);
-      *end++ = static_cast<char>('0' + millis % 10);
-    }
-    number_.assign(buf, end);
-    return e.from_number(number_, out);
-  };
-  const LogFields* log = payload.log;
-  switch (column.source) {
-    case ColumnSource::stream_arn: return e.from_string(record.event_source_arn, out);
-    case ColumnSource::shard_id: return e.from_string(record.shard_id, out);
-    case ColumnSource::sequence_number: return e.from_string(record.sequence_number, out);
-    case ColumnSource::partition_key: return e.from_string(payload.partition_key, out);
-    case ColumnSource::arrival_time:
-      if (record.arrival_timestamp.empty()) return e.from_null(out);
-      return e.from_number(record.arrival_timestamp, out);
-    case ColumnSource::sub_sequence_number: return number(payload.sub_sequence, -1);
-    case ColumnSource::raw: return e.from_string(payload.bytes, out);
-    case ColumnSource::log_group: return log ? e.from_string(log->log_group, out) : e.from_null(out);
-    case ColumnSource::log_stream: return log ? e.from_string(log->log_stream, out) : e.from_null(out);
-    case ColumnSource::log_owner: return log ? e.from_string(log->owner, out) : e.from_null(out);
-    case ColumnSource::log_event_id:
-      return log ? e.from_string(payload.log_event_id, out) : e.from_null(out);
-    case ColumnSource::log_timestamp: {
-      if (!log) return e.from_null(out);
-      const int64_t ms = payload.log_timestamp_ms;
-      if (ms < 0) return e.from_null(out);  // before 1970: not a log event CloudWatch writes
-      return number(static_cast<uint64_t>(ms / 1000), static_cast<int>(ms % 1000));
-    }
-    case ColumnSource::message: return log ? e.from_string(payload.bytes, out) : e.from_null(out);
-    case ColumnSource::payload: break;
-  }
-  return ok_status();
 }
 
 DeadLetter BatchEncoder::dead(uint32_t index, const Payload& payload, ErrorCode code,

@@ -14,7 +14,7 @@
 // lane (fast_lane.cc) scans plain JSON and writes values straight to the
 // body; the general lane (general_lane.cc) walks it with simdjson and alone
 // decides dead letters. Both write a row through the same row writer
-// (write_unprovided, write_metadata) and rowbinary/framing.h.
+// (kinesis/row_writer.h) and rowbinary/framing.h.
 //
 // Same input, same bytes: the body depends only on the records and the plan.
 #pragma once
@@ -142,13 +142,6 @@ class BatchEncoder {
                          const TablePlan& plan, EncodedBatch& out);
   int column_of(std::string_view key, size_t position, const TablePlan& plan);
 
-  // The row writer both lanes share: a column with no payload value
-  // (metadata, or the missing-value encoding); false when a metadata value
-  // is rejected.
-  bool write_unprovided(const PlannedColumn& column, const KinesisRecord& record,
-                        const Payload& payload, std::string& body) const;
-  Status write_metadata(const PlannedColumn& column, const KinesisRecord& record,
-                        const Payload& payload, std::string& out) const;
   DeadLetter dead(uint32_t index, const Payload& payload, ErrorCode code,
                   std::string message) const;
 
@@ -164,7 +157,7 @@ class BatchEncoder {
   std::vector<int> hints_;             // per key position: the column it had last time
   std::vector<uint32_t> seen_now_;     // columns this record provides, kept if it is a row
   std::string scratch_;                // fast lane: a value checked but not sent
-  mutable std::string number_;         // a virtual column's number as text
+  std::string number_;                 // a virtual column's number as text
   std::string table_name_;             // table_of(): the name a payload gave, copied
   bool with_defaults_ = false;
   bool fast_lane_ = true;

@@ -5,6 +5,7 @@
 
 #include "kinesis/batch.h"
 #include "kinesis/json_views.h"
+#include "kinesis/row_writer.h"
 #include "rowbinary/framing.h"
 
 namespace k2c {
@@ -137,10 +138,10 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, const Payload&
     if (col.source == ColumnSource::payload && provided_[c]) {
       rowbinary::value_follows(out.body, with_defaults_);
       out.body.append(slots_[c]);
-    } else if (!write_unprovided(col, record, payload, out.body)) {
+    } else if (!write_unprovided(col, record, payload, with_defaults_, out.body, number_)) {
       out.body.resize(mark);
       std::string rejected;  // the error path only: the value again, for its message
-      Status st = write_metadata(col, record, payload, rejected);
+      Status st = write_virtual(col, record, payload, rejected, number_);
       out.dead_letters.push_back(dead(index, payload, ErrorCode::value_rejected,
                                       "column `" + col.name + "`: " + st.error().message));
       return false;

@@ -10,8 +10,8 @@
 // is counted.
 //
 // Plain JSON pays four byte compares (the KPL magic, gzip and zlib headers,
-// a CloudWatch Logs message's first key) and is passed on as it is, without
-// a copy. Views point into the record's buffer or the splitter's own, and
+// a CloudWatch Logs message's first key: is_plain()) and is passed on as it
+// is, without a copy. Views point into the record's buffer or the splitter's own, and
 // live until the next split(). Every payload's bytes are followed by at least
 // simdjson::SIMDJSON_PADDING readable bytes.
 #pragma once
@@ -52,8 +52,16 @@ struct Payload {
   // Set when the payload cannot be stored: the dead letter's error_kind, and
   // `bytes` is what the failing step saw.
   ErrorCode error = ErrorCode::none;
-  std::string error_message;
+  const char* error_message = "";  // static text
 };
+
+// True when split() would pass `data` on unchanged as one payload: no KPL
+// magic, no gzip or zlib header, and (json routes) not a CloudWatch Logs
+// message's opening.
+inline bool is_plain(std::string_view data, bool text) {
+  return !has_kpl_magic(data) && sniff_compression(data) == Compressed::none &&
+         (text || !may_be_log_message(data));
+}
 
 class PayloadSplitter {
  public:
