@@ -2,11 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
-#include "http/http.h"
 #include "base/identifier.h"
+#include "http/http.h"
 
 namespace k2c {
 namespace {
@@ -59,11 +60,25 @@ std::string dead_letter_ddl(std::string_view database, std::string_view table) {
 Function::Function(Config config, FunctionEnv env)
     : config_(std::move(config)),
       env_(env),
+      log_(env.log, env.clock, config_.log_format, config_.log_level),
+      report_(config_),
       clickhouse_(config_, env.clickhouse, env.clock),
       routes_(config_, env.dynamodb, env.clock),
       route_cache_(config_.route_cache_ttl_seconds, [clock = &env.clock] {
         return std::chrono::steady_clock::time_point(std::chrono::microseconds(clock->monotonic_us()));
-      }) {}
+      }) {
+  // Lambda's log-level filter reads "level" from JSON lines; the metrics line
+  // is INFO, so a higher application log level makes Lambda drop the metrics.
+  if (config_.metrics && config_.log_format == LogFormat::json &&
+      config_.log_level > LogLevel::info)
+    // At WARN, or at the configured level when that is higher, so it passes
+    // the very filter it warns about.
+    log_.log(std::max(LogLevel::warn, config_.log_level), "",
+             "AWS_LAMBDA_LOG_LEVEL is above INFO with the JSON log format: Lambda drops INFO "
+             "lines, the metrics lines among them, so the CloudWatch metrics and their alarms get "
+             "no data; set the application log level to INFO, or METRICS=off",
+             {{"log_level", level_name(config_.log_level)}});
+}
 
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
                                             const Deadline& deadline) {
@@ -126,7 +141,7 @@ Status Function::drop_written_dead_letters(std::span<const KinesisRecord> record
 
 Status Function::write_group(std::span<const KinesisRecord> records,
                              std::span<const uint32_t> which, const Deadline& deadline,
-                             std::string& summary) {
+                             TableStats& stats) {
   const std::string_view arn = records[which.front()].event_source_arn;
   auto route = route_cache_.get_or_fetch(arn, [&] { return routes_.get_route(arn, deadline); });
   if (!route.ok()) return std::move(route).error();
@@ -137,6 +152,15 @@ Status Function::write_group(std::span<const KinesisRecord> records,
                       "missing_route");
   const Route& r = **route;
   const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
+  stats.table.assign(database).append(".").append(r.table);
+  const uint64_t sent_before = clickhouse_.insert_bytes_sent();
+  // Whatever happens next, the bodies handed to ClickHouse count as sent.
+  struct CountSent {
+    TableStats& stats;
+    const ClickHouseClient& client;
+    uint64_t before;
+    ~CountSent() { stats.bytes_sent += client.insert_bytes_sent() - before; }
+  } count_sent{stats, clickhouse_, sent_before};
 
   auto version = clickhouse_.version(deadline);
   if (!version.ok()) return std::move(version).error();
@@ -156,8 +180,7 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   if (!encoded_.dead_letters.empty()) {
     dead_letter_body_.clear();
     const auto failed_at = static_cast<uint32_t>(env_.clock.epoch_ms() / 1000);
-    encode_dead_letters(records, encoded_.dead_letters, database + "." + r.table, failed_at,
-                        dead_letter_body_);
+    encode_dead_letters(records, encoded_.dead_letters, stats.table, failed_at, dead_letter_body_);
     if (version->has_insert_deduplication_token())
       settings.emplace_back("insert_deduplication_token", dedup_token(records, which, "dead"));
     if (auto st = clickhouse_.insert(config_.clickhouse_database, config_.dead_letter_table,
@@ -165,6 +188,10 @@ Status Function::write_group(std::span<const KinesisRecord> records,
                                      deadline);
         !st.ok())
       return st;
+    // Counted when written: a retried batch does not write again a dead letter
+    // that is already there (drop_written_dead_letters), so none counts twice.
+    stats.dead_letters = static_cast<uint32_t>(encoded_.dead_letters.size());
+    for (const DeadLetter& d : encoded_.dead_letters) report_.stats().count_dead_letter(d.code);
   }
   if (!encoded_.rows.empty()) {
     columns_sql_.clear();
@@ -182,22 +209,23 @@ Status Function::write_group(std::span<const KinesisRecord> records,
       return st;
     }
   }
-  summary += fmt::format("{{\"stream\":\"{}\",\"table\":\"{}.{}\",\"rows\":{},\"dead_letters\":{}}}",
-                         arn, database, r.table, encoded_.rows.size(),
-                         encoded_.dead_letters.size());
+  stats.rows = static_cast<uint32_t>(encoded_.rows.size());
   return ok_status();
 }
 
 Result<std::string> Function::handle(const Invocation& invocation) {
   const int64_t started_us = env_.clock.monotonic_us();
   const double cpu_started = env_.clock.process_cpu_ms();
+  InvocationStats& stats = report_.stats();
+  stats.reset(invocation.request_id, env_.clock.epoch_ms(), invocation.body.size());
   // The runtime's HTTP client leaves kResponsePadding spare bytes after the
   // body, so the decoder parses it in place instead of copying it.
   static_assert(kResponsePadding >= simdjson::SIMDJSON_PADDING);
   auto decoded = envelope_.decode(invocation.body, invocation.body.capacity());
   if (!decoded.ok()) return std::move(decoded).error();
   const std::span<const KinesisRecord> records = *decoded;
-  if (records.empty()) return std::string("{\"batchItemFailures\":[]}");
+  stats.records = static_cast<uint32_t>(records.size());
+  stats.measure_iterator_age(records);
 
   // Group record indexes by stream, in order of first appearance.
   std::vector<std::pair<std::string_view, std::vector<uint32_t>>> groups;
@@ -213,29 +241,28 @@ Result<std::string> Function::handle(const Invocation& invocation) {
 
   const Deadline deadline{invocation.deadline_ms, &env_.clock};
   uint32_t first_unwritten = UINT32_MAX;
-  std::string summary;
   for (const auto& [arn, which] : groups) {
+    TableStats& table = stats.add_table(arn, static_cast<uint32_t>(which.size()));
     Status st = ok_status();
     if (deadline.expired()) {
       st = make_error(ErrorKind::transient, "the invocation deadline is near", "deadline");
     } else {
-      st = write_group(records, which, deadline, summary);
+      st = write_group(records, which, deadline, table);
     }
     if (!st.ok()) {
+      table.retry = true;
       first_unwritten = std::min(first_unwritten, which.front());
-      env_.log.write(fmt::format("{{\"level\":\"error\",\"request_id\":\"{}\",\"stream\":\"{}\",\"kind\":\"{}\","
-                 "\"retry_from\":\"{}\",\"message\":{}}}",
-                 invocation.request_id, arn, to_string(st.error().kind),
-                 records[which.front()].sequence_number,
-                 [&] { std::string s; append_json_string(s, st.error().message); return s; }()));
+      log_.log(LogLevel::error, invocation.request_id,
+               fmt::format("stream {}: {}", arn, st.error().message),
+               {{"stream", arn},
+                {"kind", to_string(st.error().kind)},
+                {"retry_from", records[which.front()].sequence_number}});
     }
   }
-  const double ms = static_cast<double>(env_.clock.monotonic_us() - started_us) / 1000.0;
-  env_.log.write(fmt::format(
-      "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},"
-      "\"cpu_ms\":{:.1f},\"written\":[{}]}}",
-      invocation.request_id, records.size(), ms, env_.clock.process_cpu_ms() - cpu_started,
-      summary));
+  stats.retry_reported = first_unwritten != UINT32_MAX;
+  stats.duration_ms = static_cast<double>(env_.clock.monotonic_us() - started_us) / 1000.0;
+  stats.cpu_ms = env_.clock.process_cpu_ms() - cpu_started;
+  report_.emit(env_.clock.epoch_ms(), log_, env_.metrics);
   if (first_unwritten == UINT32_MAX) return std::string("{\"batchItemFailures\":[]}");
   std::string out = "{\"batchItemFailures\":[{\"itemIdentifier\":";
   append_json_string(out, records[first_unwritten].sequence_number);

@@ -90,7 +90,7 @@ class RunLoop : public ::testing::Test {
   RunLoop() {
     options.max_invocations = 1;
     options.sleep = [this](milliseconds d) { sleeps.push_back(d); };
-    options.log = [this](std::string_view line) { logs.emplace_back(line); };
+    options.log = [this](LogLevel, std::string_view line) { logs.emplace_back(line); };
   }
 
   FakeTransport transport;
