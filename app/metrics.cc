@@ -256,7 +256,7 @@ void InvocationReport::write_kind_line(int64_t now_ms, const DeadLetterCount& k,
   append_member(line_, "ErrorKind", k.kind);
   append_member(line_, "DeadLetters", k.count);
   message_.clear();
-  fmt::format_to(std::back_inserter(message_), "{} dead letters {}", k.count, k.kind);
+  fmt::format_to(std::back_inserter(message_), "dead letters of kind {}: {}", k.kind, k.count);
   close_document(now_ms, message_, {}, sink);
 }
 
