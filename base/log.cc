@@ -32,6 +32,12 @@ void append_digits(std::string& out, int64_t value, int width) {
   out.append(buf, static_cast<size_t>(width));
 }
 
+// Text lines: one event per line and four tab-separated columns, so a line
+// break or a tab quoted by a message becomes a space.
+void append_text(std::string& out, std::string_view s) {
+  for (char c : s) out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+}
+
 }  // namespace
 
 const char* level_name(LogLevel level) noexcept { return kLevelNames[static_cast<size_t>(level)]; }
@@ -124,16 +130,13 @@ void Logger::log(LogLevel level, std::string_view request_id, std::string_view m
     line_ += '\t';
     line_ += level_name(level);
     line_ += '\t';
-    line_ += message;
+    append_text(line_, message);
     for (const LogField& f : fields) {
       line_ += ' ';
-      line_ += f.key;
+      append_text(line_, f.key);
       line_ += '=';
-      line_ += f.value;
+      append_text(line_, f.value);
     }
-    // One event per line: a message that quotes a line break must not split it.
-    for (char& c : line_)
-      if (c == '\n' || c == '\r') c = ' ';
   }
   sink_.write(line_);
 }

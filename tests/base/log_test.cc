@@ -84,8 +84,8 @@ TEST(Log, TextLineIsOneLineWithFieldsAsKeyValue) {
   StoppedClock clock(0);
   Lines sink;
   Logger log(sink, clock, LogFormat::text, LogLevel::info);
-  log.log(LogLevel::warn, "", "two\nlines", {{"k", "v"}});
-  EXPECT_EQ(sink.lines.at(0), "1970-01-01T00:00:00.000Z\t-\tWARN\ttwo lines k=v");
+  log.log(LogLevel::warn, "", "two\nlines\tand a tab", {{"k", "v\r\n"}});
+  EXPECT_EQ(sink.lines.at(0), "1970-01-01T00:00:00.000Z\t-\tWARN\ttwo lines and a tab k=v  ");
 }
 
 TEST(Log, LinesBelowTheThresholdAreNotWritten) {
