@@ -153,14 +153,6 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   const Route& r = **route;
   const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
   stats.table.assign(database).append(".").append(r.table);
-  const uint64_t sent_before = clickhouse_.insert_bytes_sent();
-  // Whatever happens next, the bodies handed to ClickHouse count as sent.
-  struct CountSent {
-    TableStats& stats;
-    const ClickHouseClient& client;
-    uint64_t before;
-    ~CountSent() { stats.bytes_sent += client.insert_bytes_sent() - before; }
-  } count_sent{stats, clickhouse_, sent_before};
 
   auto version = clickhouse_.version(deadline);
   if (!version.ok()) return std::move(version).error();
@@ -247,7 +239,10 @@ Result<std::string> Function::handle(const Invocation& invocation) {
     if (deadline.expired()) {
       st = make_error(ErrorKind::transient, "the invocation deadline is near", "deadline");
     } else {
+      // What was handed to ClickHouse counts as sent, even when it failed.
+      const uint64_t sent_before = clickhouse_.insert_bytes_sent();
       st = write_group(records, which, deadline, table);
+      table.bytes_sent = clickhouse_.insert_bytes_sent() - sent_before;
     }
     if (!st.ok()) {
       table.retry = true;

@@ -72,7 +72,8 @@ class Function {
   Status drop_written_dead_letters(std::span<const KinesisRecord> records,
                                    const Deadline& deadline);
   // Writes one stream's records; on failure returns the error (all of them
-  // are then reported for retry).
+  // are then reported for retry). Records in `stats` the target table once
+  // the route is known, and the dead letters and rows once written.
   Status write_group(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
                      const Deadline& deadline, TableStats& stats);
 
