@@ -247,8 +247,7 @@ Result<std::string> Function::handle(const Invocation& invocation) {
     if (!st.ok()) {
       table.retry = true;
       first_unwritten = std::min(first_unwritten, which.front());
-      log_.log(LogLevel::error, invocation.request_id,
-               fmt::format("stream {}: {}", arn, st.error().message),
+      log_.log(LogLevel::error, invocation.request_id, st.error().message,
                {{"stream", arn},
                 {"kind", to_string(st.error().kind)},
                 {"retry_from", records[which.front()].sequence_number}});
