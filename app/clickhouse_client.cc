@@ -182,6 +182,7 @@ Status ClickHouseClient::insert(std::string_view database, std::string_view tabl
   // Once per insert: every retry inside post() sends these same bytes.
   auto wire = compressor_.compress(body);
   if (!wire.ok()) return std::move(wire).error();
+  insert_bytes_sent_ += wire->size();
   auto r = post(url, *wire, content_encoding(compressor_.codec()), deadline);
   if (!r.ok()) return std::move(r).error();
   return ok_status();

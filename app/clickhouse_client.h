@@ -13,18 +13,19 @@
 // buffer and sent with its Content-Encoding; other statements are sent as-is.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "app/compress.h"
-#include "rowbinary/table_plan.h"
 #include "app/config.h"
 #include "base/deadline.h"
 #include "base/env.h"
 #include "base/error.h"
 #include "http/http.h"
+#include "rowbinary/table_plan.h"
 
 namespace k2c {
 
@@ -65,6 +66,10 @@ class ClickHouseClient {
                 const std::vector<std::pair<std::string, std::string>>& settings,
                 const Deadline& deadline);
 
+  // Bytes of insert bodies as sent (after compression) since construction,
+  // each insert counted once however often post() retried it.
+  uint64_t insert_bytes_sent() const noexcept { return insert_bytes_sent_; }
+
  private:
   // `content_encoding` names the body's encoding; empty = not encoded.
   Result<std::string> post(const std::string& url, std::string_view body,
@@ -77,6 +82,7 @@ class ClickHouseClient {
   Compressor compressor_;
   ServerVersion version_;
   bool have_version_ = false;
+  uint64_t insert_bytes_sent_ = 0;
 };
 
 }  // namespace k2c

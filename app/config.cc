@@ -39,6 +39,48 @@ std::string get_or(const EnvMap& env, const char* name, std::string fallback) {
 
 Error config_error(std::string message) { return make_error(ErrorKind::config, std::move(message)); }
 
+// A CloudWatch namespace: 1 to 255 of [0-9A-Za-z._/#: -], not only spaces,
+// and not AWS/ (reserved for AWS services).
+bool is_metrics_namespace(const std::string& ns) {
+  if (ns.empty() || ns.size() > 255 || ns.starts_with("AWS/")) return false;
+  bool visible = false;
+  for (char c : ns) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && std::strchr("._/#: -", c) == nullptr) return false;
+    visible = visible || c != ' ';
+  }
+  return visible;
+}
+
+// AWS_LAMBDA_LOG_*, METRICS and METRICS_NAMESPACE into `c`.
+Result<Unit> logs_and_metrics_from_env(const EnvMap& env, Config& c) {
+  for (const auto& [name, value] : env) {
+    if (name.starts_with("METRICS_") && name != "METRICS_NAMESPACE")
+      return config_error("unknown setting " + name + " (known: METRICS, METRICS_NAMESPACE)");
+  }
+  const std::string format = get_or(env, "AWS_LAMBDA_LOG_FORMAT", "JSON");
+  if (!parse_log_format(format, c.log_format))
+    return config_error("AWS_LAMBDA_LOG_FORMAT must be JSON or Text; got '" + format + "'");
+  const std::string level = get_or(env, "AWS_LAMBDA_LOG_LEVEL", "INFO");
+  if (!parse_log_level(level, c.log_level))
+    return config_error(
+        "AWS_LAMBDA_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, "
+        "FATAL; got '" +
+        level + "'");
+  const std::string metrics = get_or(env, "METRICS", "on");
+  if (metrics != "on" && metrics != "off")
+    return config_error("METRICS must be on or off; got '" + metrics + "'");
+  c.metrics = metrics == "on";
+  c.metrics_namespace = get_or(env, "METRICS_NAMESPACE", "KinesisClickHouse");
+  if (!is_metrics_namespace(c.metrics_namespace))
+    return config_error(
+        "METRICS_NAMESPACE must be 1 to 255 of the characters 0-9 A-Z a-z . - _ / "
+        "# : and space, not start with AWS/; got '" +
+        c.metrics_namespace + "'");
+  c.function_name = get_or(env, "AWS_LAMBDA_FUNCTION_NAME", "local");
+  return Unit{};
+}
+
 bool is_http_url(const std::string& url) {
   return (url.starts_with("http://") && url.size() > 7) ||
          (url.starts_with("https://") && url.size() > 8);
@@ -122,6 +164,8 @@ Result<Config> Config::from_env(const EnvMap& env) {
     return config_error("AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL must start with http:// or "
                         "https://");
   while (c.dynamodb_endpoint.ends_with('/')) c.dynamodb_endpoint.pop_back();
+
+  if (auto st = logs_and_metrics_from_env(env, c); !st.ok()) return std::move(st).error();
   return c;
 }
 

@@ -4,13 +4,17 @@
 // from `environ`; tests build it by hand), so nothing else ever calls getenv.
 // A missing or invalid setting, or an unknown CLICKHOUSE_* variable (a typo
 // would otherwise be ignored silently), is an ErrorKind::config error whose
-// message names the variable and never contains a secret.
+// message names the variable and never contains a secret. The same holds for
+// METRICS_* variables and for Lambda's AWS_LAMBDA_LOG_FORMAT and
+// AWS_LAMBDA_LOG_LEVEL, which Lambda sets from the function's logging
+// configuration.
 #pragma once
 
 #include <map>
 #include <string>
 
 #include "base/error.h"
+#include "base/log.h"
 
 namespace k2c {
 
@@ -43,6 +47,14 @@ struct Config {
   std::string aws_access_key_id;
   std::string aws_secret_access_key;  // secret
   std::string aws_session_token;      // secret
+
+  // Lambda's advanced logging controls, for the function's own log lines.
+  LogFormat log_format = LogFormat::json;  // AWS_LAMBDA_LOG_FORMAT: JSON or Text; unset = JSON
+  LogLevel log_level = LogLevel::info;     // AWS_LAMBDA_LOG_LEVEL: TRACE ... FATAL
+  // CloudWatch metrics: one Embedded Metric Format line per invocation on stdout.
+  bool metrics = true;                                  // METRICS: on or off
+  std::string metrics_namespace = "KinesisClickHouse";  // METRICS_NAMESPACE
+  std::string function_name = "local";  // AWS_LAMBDA_FUNCTION_NAME: the FunctionName dimension
 
   static Result<Config> from_env(const EnvMap& env);
 };

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <ctime>
 
-#include "http/http.h"
 #include "base/identifier.h"
+#include "http/http.h"
 
 namespace k2c {
 namespace {
@@ -55,6 +55,15 @@ std::string dedup_token(std::span<const KinesisRecord> records, std::span<const 
   return token;
 }
 
+// The records that have a row or a dead letter in `b` (each counted once;
+// rows and dead letters are in record order).
+uint32_t records_of(const EncodedBatch& b) {
+  std::vector<uint32_t> seen(b.rows.begin(), b.rows.end());
+  for (const auto& d : b.dead_letters) seen.push_back(d.record);
+  std::sort(seen.begin(), seen.end());
+  return static_cast<uint32_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+}
+
 std::vector<uint64_t> sub_sequences_of(std::span<const DeadLetter> dead_letters) {
   std::vector<uint64_t> out;
   for (const auto& d : dead_letters) out.push_back(d.sub_sequence);
@@ -77,11 +86,25 @@ std::string dead_letter_ddl(std::string_view database, std::string_view table) {
 Function::Function(Config config, FunctionEnv env)
     : config_(std::move(config)),
       env_(env),
+      log_(env.log, env.clock, config_.log_format, config_.log_level),
+      report_(config_),
       clickhouse_(config_, env.clickhouse, env.clock),
       routes_(config_, env.dynamodb, env.clock),
       route_cache_(config_.route_cache_ttl_seconds, [clock = &env.clock] {
         return std::chrono::steady_clock::time_point(std::chrono::microseconds(clock->monotonic_us()));
-      }) {}
+      }) {
+  // Lambda's log-level filter reads "level" from JSON lines; the metrics line
+  // is INFO, so a higher application log level makes Lambda drop the metrics.
+  if (config_.metrics && config_.log_format == LogFormat::json &&
+      config_.log_level > LogLevel::info)
+    // At WARN, or at the configured level when that is higher, so it passes
+    // the very filter it warns about.
+    log_.log(std::max(LogLevel::warn, config_.log_level), "",
+             "AWS_LAMBDA_LOG_LEVEL is above INFO with the JSON log format: Lambda drops INFO "
+             "lines, the metrics lines among them, so the CloudWatch metrics and their alarms get "
+             "no data; set the application log level to INFO, or METRICS=off",
+             {{"log_level", level_name(config_.log_level)}});
+}
 
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
                                             const Deadline& deadline) {
@@ -151,7 +174,7 @@ Status Function::drop_written_dead_letters(std::span<const KinesisRecord> record
 
 Status Function::write_group(std::span<const KinesisRecord> records,
                              std::span<const uint32_t> which, const Deadline& deadline,
-                             std::string& summary, uint32_t& first_unwritten) {
+                             InvocationStats& stats, uint32_t& first_unwritten) {
   first_unwritten = which.front();
   const std::string_view arn = records[which.front()].event_source_arn;
   auto route = route_cache_.get_or_fetch(arn, [&] { return routes_.get_route(arn, deadline); });
@@ -182,9 +205,15 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   for (const std::string& table : tables) {
     options.table = table;
     uint32_t earliest = which.front();
-    Status st = write_table(records, which, database, table, options, *version, deadline, summary,
+    TableStats& t = stats.add_table(arn, static_cast<uint32_t>(which.size()));
+    t.table.assign(database).append(".").append(table);
+    // What was handed to ClickHouse counts as sent, even when it failed.
+    const uint64_t sent_before = clickhouse_.insert_bytes_sent();
+    Status st = write_table(records, which, database, table, options, *version, deadline, t,
                             earliest);
+    t.bytes_sent = clickhouse_.insert_bytes_sent() - sent_before;
     if (!st.ok()) {
+      t.retry = true;
       first_unwritten = std::min(first_unwritten, earliest);
       if (result.ok()) result = std::move(st);
     }
@@ -196,16 +225,19 @@ Status Function::write_table(std::span<const KinesisRecord> records,
                              std::span<const uint32_t> which, const std::string& database,
                              const std::string& table, const EncodeOptions& options,
                              const ServerVersion& version, const Deadline& deadline,
-                             std::string& summary, uint32_t& earliest) {
+                             TableStats& stats, uint32_t& earliest) {
   auto plan = plan_for(database, table, deadline);
   if (!plan.ok()) return std::move(plan).error();
   encoder_.encode(records, which, **plan, version.has_row_binary_with_defaults(), encoded_, options);
   if (encoded_.internal_error) return *encoded_.internal_error;
-  // The earliest record with a row or a dead letter here: where a retry starts.
+  // The earliest record with a row or a dead letter here: where a retry
+  // starts. With table_field, the records this table holds are counted.
   earliest = UINT32_MAX;
   for (uint32_t i : encoded_.rows) earliest = std::min(earliest, i);
   for (const auto& d : encoded_.dead_letters) earliest = std::min(earliest, d.record);
   if (earliest == UINT32_MAX) earliest = which.front();
+  if (!options.table_field.empty()) stats.records = records_of(encoded_);
+  stats.control_messages = static_cast<uint32_t>(encoded_.control_messages);
 
   std::vector<std::pair<std::string, std::string>> settings;
   if (!encoded_.dead_letters.empty()) {
@@ -214,11 +246,10 @@ Status Function::write_table(std::span<const KinesisRecord> records,
     // insert failed after them): write each dead letter once.
     if (auto st = drop_written_dead_letters(records, deadline); !st.ok()) return st;
   }
-  const size_t dead_letters = encoded_.dead_letters.size();
   if (!encoded_.dead_letters.empty()) {
     dead_letter_body_.clear();
     const auto failed_at = static_cast<uint32_t>(env_.clock.epoch_ms() / 1000);
-    encode_dead_letters(records, encoded_.dead_letters, database + "." + table, failed_at,
+    encode_dead_letters(records, encoded_.dead_letters, stats.table, failed_at,
                         dead_letter_has_sub_sequence_, dead_letter_body_);
     if (version.has_insert_deduplication_token())
       settings.emplace_back("insert_deduplication_token",
@@ -230,6 +261,11 @@ Status Function::write_table(std::span<const KinesisRecord> records,
                                      columns, "RowBinary", dead_letter_body_, settings, deadline);
         !st.ok())
       return st;
+    // Counted when written: a retried batch does not write again a dead letter
+    // that is already there (drop_written_dead_letters), so none counts twice.
+    stats.dead_letters = static_cast<uint32_t>(encoded_.dead_letters.size());
+    for (const DeadLetter& d : encoded_.dead_letters)
+      report_.stats().count_dead_letter(to_string(d.code));
   }
   if (!encoded_.rows.empty()) {
     // Written dead letters are not the retry's concern: rows are.
@@ -250,26 +286,23 @@ Status Function::write_table(std::span<const KinesisRecord> records,
       return st;
     }
   }
-  if (!summary.empty()) summary += ",";
-  summary += fmt::format(
-      "{{\"stream\":\"{}\",\"table\":\"{}.{}\",\"rows\":{},\"dead_letters\":{}",
-      records[which.front()].event_source_arn, database, table, encoded_.rows.size(), dead_letters);
-  if (encoded_.control_messages > 0)
-    summary += fmt::format(",\"control_messages\":{}", encoded_.control_messages);
-  summary += "}";
+  stats.rows = static_cast<uint32_t>(encoded_.rows.size());
   return ok_status();
 }
 
 Result<std::string> Function::handle(const Invocation& invocation) {
   const int64_t started_us = env_.clock.monotonic_us();
   const double cpu_started = env_.clock.process_cpu_ms();
+  InvocationStats& stats = report_.stats();
+  stats.reset(invocation.request_id, env_.clock.epoch_ms(), invocation.body.size());
   // The runtime's HTTP client leaves kResponsePadding spare bytes after the
   // body, so the decoder parses it in place instead of copying it.
   static_assert(kResponsePadding >= simdjson::SIMDJSON_PADDING);
   auto decoded = envelope_.decode(invocation.body, invocation.body.capacity());
   if (!decoded.ok()) return std::move(decoded).error();
   const std::span<const KinesisRecord> records = *decoded;
-  if (records.empty()) return std::string("{\"batchItemFailures\":[]}");
+  stats.records = static_cast<uint32_t>(records.size());
+  stats.measure_iterator_age(records);
 
   // Group record indexes by stream, in order of first appearance.
   std::vector<std::pair<std::string_view, std::vector<uint32_t>>> groups;
@@ -285,30 +318,31 @@ Result<std::string> Function::handle(const Invocation& invocation) {
 
   const Deadline deadline{invocation.deadline_ms, &env_.clock};
   uint32_t first_unwritten = UINT32_MAX;
-  std::string summary;
   for (const auto& [arn, which] : groups) {
+    const size_t tables_before = stats.tables().size();
     Status st = ok_status();
     uint32_t retry_from = which.front();
     if (deadline.expired()) {
       st = make_error(ErrorKind::transient, "the invocation deadline is near", ErrorCode::deadline);
     } else {
-      st = write_group(records, which, deadline, summary, retry_from);
+      st = write_group(records, which, deadline, stats, retry_from);
     }
     if (!st.ok()) {
+      // A failure before any table was known (route, server version) still
+      // counts the stream's records as reported for retry.
+      if (stats.tables().size() == tables_before)
+        stats.add_table(arn, static_cast<uint32_t>(which.size())).retry = true;
       first_unwritten = std::min(first_unwritten, retry_from);
-      env_.log.write(fmt::format("{{\"level\":\"error\",\"request_id\":\"{}\",\"stream\":\"{}\",\"kind\":\"{}\","
-                 "\"retry_from\":\"{}\",\"message\":{}}}",
-                 invocation.request_id, arn, to_string(st.error().kind),
-                 records[retry_from].sequence_number,
-                 [&] { std::string s; append_json_string(s, st.error().message); return s; }()));
+      log_.log(LogLevel::error, invocation.request_id, st.error().message,
+               {{"stream", arn},
+                {"kind", to_string(st.error().kind)},
+                {"retry_from", records[retry_from].sequence_number}});
     }
   }
-  const double ms = static_cast<double>(env_.clock.monotonic_us() - started_us) / 1000.0;
-  env_.log.write(fmt::format(
-      "{{\"level\":\"info\",\"request_id\":\"{}\",\"records\":{},\"ms\":{:.1f},"
-      "\"cpu_ms\":{:.1f},\"written\":[{}]}}",
-      invocation.request_id, records.size(), ms, env_.clock.process_cpu_ms() - cpu_started,
-      summary));
+  stats.retry_reported = first_unwritten != UINT32_MAX;
+  stats.duration_ms = static_cast<double>(env_.clock.monotonic_us() - started_us) / 1000.0;
+  stats.cpu_ms = env_.clock.process_cpu_ms() - cpu_started;
+  report_.emit(env_.clock.epoch_ms(), log_, env_.metrics);
   if (first_unwritten == UINT32_MAX) return std::string("{\"batchItemFailures\":[]}");
   std::string out = "{\"batchItemFailures\":[{\"itemIdentifier\":";
   append_json_string(out, records[first_unwritten].sequence_number);

@@ -14,9 +14,15 @@
 // JSON naming the first unwritten record; an event that is not a Kinesis
 // event is an invocation error.
 //
+// What it did is reported once per invocation (app/metrics.h): an Embedded
+// Metric Format line on the metrics sink, or with METRICS=off an INFO line on
+// the log. Its own log lines follow AWS_LAMBDA_LOG_FORMAT and
+// AWS_LAMBDA_LOG_LEVEL (base/log.h).
+//
 // Its doors to the outside are parameters (FunctionEnv): the clock, one HTTP
-// transport for ClickHouse and one for DynamoDB, and the log sink, so its
-// orchestration is unit-tested with fakes (tests/app/function_test.cc).
+// transport for ClickHouse and one for DynamoDB, the log sink (stderr) and
+// the metrics sink (stdout), so its orchestration is unit-tested with fakes
+// (tests/app/function_test.cc).
 #pragma once
 
 #include <cstdint>
@@ -24,15 +30,17 @@
 #include <memory>
 #include <string>
 
-#include "kinesis/batch.h"
 #include "app/clickhouse_client.h"
-#include "app/dynamo_client.h"
-#include "kinesis/kinesis.h"
-#include "app/route_cache.h"
 #include "app/config.h"
-#include "runtime/runtime_api.h"
+#include "app/dynamo_client.h"
+#include "app/metrics.h"
+#include "app/route_cache.h"
 #include "base/env.h"
+#include "base/log.h"
 #include "http/http.h"
+#include "kinesis/batch.h"
+#include "kinesis/kinesis.h"
+#include "runtime/runtime_api.h"
 
 namespace k2c {
 
@@ -41,7 +49,8 @@ struct FunctionEnv {
   Clock& clock;
   HttpTransport& clickhouse;
   HttpTransport& dynamodb;
-  LogSink& log;
+  LogSink& log;      // the function's log lines (main: stderr)
+  LogSink& metrics;  // the EMF lines (main: stdout)
 };
 
 class Function {
@@ -63,18 +72,21 @@ class Function {
   Status drop_written_dead_letters(std::span<const KinesisRecord> records,
                                    const Deadline& deadline);
   // Writes one stream's records, to the route's table or, with table_field,
-  // to each table its payloads name. On failure returns the error and sets
-  // `first_unwritten` to the earliest record that must be retried.
+  // to each table its payloads name, each table with its TableStats in
+  // `stats`. On failure returns the error and sets `first_unwritten` to the
+  // earliest record that must be retried.
   Status write_group(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
-                     const Deadline& deadline, std::string& summary, uint32_t& first_unwritten);
+                     const Deadline& deadline, InvocationStats& stats, uint32_t& first_unwritten);
   // One table's insert (and its dead letters); `earliest`: its first record.
   Status write_table(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
                      const std::string& database, const std::string& table,
                      const EncodeOptions& options, const ServerVersion& version,
-                     const Deadline& deadline, std::string& summary, uint32_t& earliest);
+                     const Deadline& deadline, TableStats& stats, uint32_t& earliest);
 
   Config config_;
   FunctionEnv env_;
+  Logger log_;
+  InvocationReport report_;
   ClickHouseClient clickhouse_;
   RouteClient routes_;
   RouteCache route_cache_;

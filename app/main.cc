@@ -2,11 +2,13 @@
 //
 // Reads the environment once, validates the configuration (an invalid one
 // goes to /runtime/init/error and the process exits non-zero), then serves
-// invocations until the Runtime API goes away.
+// invocations until the Runtime API goes away. Log lines go to stderr in the
+// AWS_LAMBDA_LOG_FORMAT of the configuration; metrics lines to stdout.
 #include <fmt/core.h>
 
-#include "app/function.h"
 #include "app/config.h"
+#include "app/function.h"
+#include "base/log.h"
 #include "runtime/runtime_api.h"
 #include "runtime/runtime_api_client.h"
 
@@ -21,18 +23,24 @@ int main() {
     return 1;
   }
   k2c::CurlRuntimeTransport transport(api->second);
-  k2c::RunOptions options;
   auto config = k2c::Config::from_env(env);
+  // The runtime loop's lines go to the same log, in the same format.
+  const k2c::LogFormat format = config.ok() ? config->log_format : k2c::LogFormat::json;
+  const k2c::LogLevel level = config.ok() ? config->log_level : k2c::LogLevel::info;
+  k2c::Logger log(k2c::LogSink::standard_error(), k2c::Clock::system(), format, level);
+  k2c::RunOptions options;
+  options.log = [&log](k2c::LogLevel l, std::string_view line) { log.log(l, "", line); };
   if (!config.ok()) {
-    fmt::print(stderr, "configuration error: {}\n", config.error().message);
+    log.log(k2c::LogLevel::fatal, "", "configuration error: " + config.error().message);
     return k2c::report_init_error(transport, k2c::invocation_error_from(config.error()), options);
   }
   k2c::HttpClient clickhouse_http(
       k2c::TlsOptions{config->clickhouse_ca_file, config->ca_path});
   k2c::HttpClient dynamodb_http(k2c::TlsOptions{"", config->ca_path});
-  k2c::Function function(std::move(config).value(),
-                         k2c::FunctionEnv{k2c::Clock::system(), clickhouse_http, dynamodb_http,
-                                          k2c::LogSink::standard_error()});
+  k2c::Function function(
+      std::move(config).value(),
+      k2c::FunctionEnv{k2c::Clock::system(), clickhouse_http, dynamodb_http,
+                       k2c::LogSink::standard_error(), k2c::LogSink::standard_output()});
   return k2c::run([&](const k2c::Invocation& inv) { return function.handle(inv); }, transport,
                   options);
 }

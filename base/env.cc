@@ -37,15 +37,16 @@ class SystemClock final : public Clock {
 };
 
 // One write(2) per line, so concurrent writers never interleave inside a line.
-class StandardErrorSink final : public LogSink {
+class FileDescriptorSink final : public LogSink {
  public:
+  explicit FileDescriptorSink(int fd) : fd_(fd) {}
   void write(std::string_view line) override {
     buffer_.assign(line);
     buffer_.push_back('\n');
     const char* p = buffer_.data();
     size_t left = buffer_.size();
     while (left > 0) {
-      ssize_t n = ::write(STDERR_FILENO, p, left);
+      ssize_t n = ::write(fd_, p, left);
       if (n <= 0) return;
       p += n;
       left -= static_cast<size_t>(n);
@@ -53,6 +54,7 @@ class StandardErrorSink final : public LogSink {
   }
 
  private:
+  int fd_;
   std::string buffer_;
 };
 
@@ -64,7 +66,12 @@ Clock& Clock::system() {
 }
 
 LogSink& LogSink::standard_error() {
-  static StandardErrorSink sink;
+  static FileDescriptorSink sink(STDERR_FILENO);
+  return sink;
+}
+
+LogSink& LogSink::standard_output() {
+  static FileDescriptorSink sink(STDOUT_FILENO);
   return sink;
 }
 

@@ -4,8 +4,9 @@
 // Code that orchestrates (Function, the clients' retry loops, deadlines)
 // takes a Clock and a LogSink instead of calling the system, so its tests run
 // with a fake clock that moves only when told and a sink that keeps lines, and
-// no test asserts wall-clock time. Clock::system() and LogSink::standard_error()
-// are the real ones, used by main.
+// no test asserts wall-clock time. Clock::system(), LogSink::standard_error()
+// (the log) and LogSink::standard_output() (the metrics lines) are the real
+// ones, used by main.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,7 @@ class LogSink {
   virtual void write(std::string_view line) = 0;
 
   static LogSink& standard_error();
+  static LogSink& standard_output();
 };
 
 }  // namespace k2c

@@ -11,7 +11,9 @@
 // machine may be noisy: each figure is the median of repetitions.
 // A second, small table: the cost of request compression (Compressor, as
 // CLICKHOUSE_COMPRESSION uses it) on the pipeline's body, for batches of
-// 1,000 records and more.
+// 1,000 records and more. A third: what METRICS=on adds to an invocation (the
+// iterator age over the records, and building and writing the EMF line into
+// a sink that drops it), with its allocations per invocation.
 // Then the producers table (bench/producers.cc): plain JSON with and
 // without the payload stage, KPL aggregates and gzip payloads.
 // Then Google Benchmark's cases (bench/adversarial.cc): bytes/s of the batch
@@ -29,10 +31,14 @@
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "app/compress.h"
+#include "app/config.h"
+#include "app/metrics.h"
+#include "base/log.h"
 #include "bench/adversarial.h"
 #include "bench/alloc_counter.h"
 #include "bench/measure.h"
@@ -40,7 +46,6 @@
 #include "bench/producers.h"
 #include "bench/schemas.h"
 #include "kinesis/batch.h"
-#include "app/compress.h"
 #include "kinesis/kinesis.h"
 
 namespace k2c::bench {
@@ -122,6 +127,74 @@ bool print_compression(const std::vector<std::pair<size_t, std::string>>& bodies
   return ok;
 }
 
+class DroppedLines final : public LogSink {
+ public:
+  void write(std::string_view line) override { bytes += line.size(); }
+  size_t bytes = 0;
+};
+
+class FixedClock final : public k2c::Clock {
+ public:
+  int64_t epoch_ms() const override { return 1'700'000'000'000; }
+  int64_t monotonic_us() const override { return 0; }
+  double process_cpu_ms() const override { return 0; }
+  void sleep_ms(int64_t) override {}
+};
+
+// The metrics' share of an invocation: per batch of the sample, the time of
+// the iterator age (the one per-record step) and of the EMF line, each with
+// its allocations per invocation once the buffers have grown.
+void print_metrics_cost(const std::vector<std::pair<size_t, std::string>>& events,
+                        const std::vector<Row>& rows, int reps, double rep_seconds) {
+  auto config = Config::from_env({{"CLICKHOUSE_URL", "http://127.0.0.1:1"},
+                                  {"ROUTES_TABLE", "routes"},
+                                  {"AWS_REGION", "eu-west-1"},
+                                  {"AWS_ACCESS_KEY_ID", "bench"},
+                                  {"AWS_SECRET_ACCESS_KEY", "bench"},
+                                  {"AWS_LAMBDA_FUNCTION_NAME", "k2c-bench"}});
+  if (!config.ok()) throw std::runtime_error(config.error().message);
+  std::printf("\n%-6s %-16s %12s %14s %12s\n", "batch", "METRICS=on", "us/invocation",
+              "allocs/invoc.", "vs pipeline");
+  for (const auto& [n, event] : events) {
+    double pipeline_s = 0;
+    for (const Row& r : rows)
+      if (r.batch == n && std::string_view(r.name) == "k2c pipeline")
+        pipeline_s = static_cast<double>(n) / r.records_s;
+    EnvelopeDecoder decoder;
+    auto records = decoder.decode(event, event.capacity());
+    if (!records.ok()) throw std::runtime_error(records.error().message);
+    InvocationReport report(*config);
+    FixedClock clock;
+    DroppedLines sink;
+    Logger log(sink, clock, LogFormat::json, LogLevel::info);
+    auto age = [&] {
+      report.stats().reset("bench-request", clock.epoch_ms(), event.size());
+      report.stats().measure_iterator_age(*records);
+    };
+    auto line = [&] {
+      InvocationStats& s = report.stats();
+      s.reset("bench-request", clock.epoch_ms(), event.size());
+      s.records = static_cast<uint32_t>(n);
+      TableStats& t = s.add_table("arn:aws:kinesis:eu-west-1:123456789012:stream/orders",
+                                  static_cast<uint32_t>(n));
+      t.table = "default.orders";
+      t.rows = static_cast<uint32_t>(n);
+      t.bytes_sent = n * 200;
+      s.duration_ms = 12.5;
+      s.cpu_ms = 3.25;
+      report.emit(clock.epoch_ms(), log, sink);
+    };
+    const std::pair<const char*, std::function<void()>> cases[] = {{"iterator age", age},
+                                                                   {"EMF line", line}};
+    for (const auto& [name, fn] : cases) {
+      Figure f = measure(fn, reps, rep_seconds);
+      std::printf("%-6zu %-16s %12.2f %14.3f", n, name, f.seconds * 1e6, f.allocs_per_call);
+      if (pipeline_s > 0) std::printf(" %11.2f%%", 100.0 * f.seconds / pipeline_s);
+      std::printf("\n");
+    }
+  }
+}
+
 int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const std::string& only) {
   const auto columns = orders_columns();
   auto plan = TablePlan::build(columns);
@@ -137,6 +210,7 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
   std::vector<Row> rows;
   bool all_ok = true;
   std::vector<std::pair<size_t, std::string>> bodies;  // (batch, body) for the compression table
+  std::vector<std::pair<size_t, std::string>> events;  // (batch, event) for the metrics table
   for (size_t n : sizes) {
     // As the runtime receives it: a buffer with SIMDJSON_PADDING spare bytes
     // (http/http.cc keeps them), so the decoder parses it in place.
@@ -164,6 +238,8 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
       return 1;
     }
     if (n >= 1000) bodies.emplace_back(n, out.body);
+    events.emplace_back(n, event);
+    events.back().second.reserve(event.capacity());
     const std::string naive_body = naive_encode(event, columns);
     const bool identical = naive_body == out.body;
     all_ok = all_ok && identical;
@@ -219,6 +295,8 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
                 p >= 2500 ? "met" : "missed", p >= 0.5 * walk ? "met" : "missed");
   }
   const bool compression_ok = print_compression(bodies, rows, reps, rep_seconds, only);
+  if (only.empty() || std::string_view("metrics").find(only) != std::string_view::npos)
+    print_metrics_cost(events, rows, reps, rep_seconds);
   bool producers_ok = true;
   if (only.empty()) producers_ok = print_producers(orders_event(1000), reps, rep_seconds);
   return compression_ok && producers_ok && all_ok ? 0 : 1;

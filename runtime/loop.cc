@@ -12,11 +12,10 @@ namespace k2c {
 namespace {
 
 constexpr const char* kTraceEnv = "_X_AMZN_TRACE_ID";
-constexpr const char* kReplacementChar = "\xEF\xBF\xBD";
 
-void log_line(const RunOptions& options, std::string_view line) {
+void log_line(const RunOptions& options, LogLevel level, std::string_view line) {
   if (options.log) {
-    options.log(line);
+    options.log(level, line);
   } else {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
   }
@@ -41,8 +40,9 @@ auto with_retries(const RunOptions& options, std::string_view what, Call&& call)
     auto result = call();
     if (result.ok() || result.error().kind != ErrorKind::transient || attempt >= attempts)
       return result;
-    log_line(options, fmt::format("runtime: {} failed (attempt {}/{}), retrying in {} ms: {}", what,
-                                  attempt, attempts, backoff.count(), result.error().message));
+    log_line(options, LogLevel::warn,
+             fmt::format("runtime: {} failed (attempt {}/{}), retrying in {} ms: {}", what, attempt,
+                         attempts, backoff.count(), result.error().message));
     sleep_for(options, backoff);
     backoff = std::min(backoff * 2, options.retry.max_backoff);
   }
@@ -85,8 +85,9 @@ Status post_failure(RuntimeTransport& transport, const RunOptions& options,
   Status posted = with_retries(options, "posting the invocation error",
                                [&] { return transport.fail(request_id, error); });
   if (posted.ok() || posted.error().kind == ErrorKind::transient) return posted;
-  log_line(options, fmt::format("runtime: invocation error for {} rejected: {}", request_id,
-                                posted.error().message));
+  log_line(options, LogLevel::error,
+           fmt::format("runtime: invocation error for {} rejected: {}", request_id,
+                       posted.error().message));
   return ok_status();
 }
 
@@ -97,70 +98,11 @@ Status post_response(RuntimeTransport& transport, const RunOptions& options,
   if (posted.ok() || posted.error().kind == ErrorKind::transient) return posted;
   // Rejected (413 too large, ...): the invocation still needs an answer, or
   // Lambda would wait for it until the timeout.
-  log_line(options, fmt::format("runtime: response for {} rejected: {}", request_id,
-                                posted.error().message));
+  log_line(
+      options, LogLevel::error,
+      fmt::format("runtime: response for {} rejected: {}", request_id, posted.error().message));
   return post_failure(transport, options, request_id,
                       InvocationError{"Runtime.ResponseRejected", posted.error().message});
-}
-
-void append_escaped_ascii(std::string& out, unsigned char c) {
-  switch (c) {
-    case '"':
-      out += "\\\"";
-      return;
-    case '\\':
-      out += "\\\\";
-      return;
-    case '\b':
-      out += "\\b";
-      return;
-    case '\f':
-      out += "\\f";
-      return;
-    case '\n':
-      out += "\\n";
-      return;
-    case '\r':
-      out += "\\r";
-      return;
-    case '\t':
-      out += "\\t";
-      return;
-    default:
-      break;
-  }
-  if (c < 0x20) {
-    out += fmt::format("\\u{:04x}", c);
-  } else {
-    out.push_back(static_cast<char>(c));
-  }
-}
-
-// Length of the well-formed UTF-8 sequence starting at s[i], or 0 when it is
-// not one (overlong forms, surrogates and code points past U+10FFFF included).
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < len; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return len;
 }
 
 }  // namespace
@@ -185,24 +127,6 @@ InvocationError invocation_error_from(const Error& error) {
   return InvocationError{error_type_for(error.kind), error.message};
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      append_escaped_ascii(out, c);
-      ++i;
-    } else if (size_t len = utf8_sequence_length(s, i); len != 0) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += kReplacementChar;
-      ++i;
-    }
-  }
-  out.push_back('"');
-}
-
 std::string render_error_body(const InvocationError& error) {
   std::string out = "{\"errorMessage\":";
   append_json_string(out, error.error_message);
@@ -218,8 +142,9 @@ int run(const Handler& handler, RuntimeTransport& transport, const RunOptions& o
     Result<Invocation> next =
         with_retries(options, "fetching the next invocation", [&] { return transport.next(); });
     if (!next.ok()) {
-      log_line(options, fmt::format("runtime: cannot fetch the next invocation, exiting: {}",
-                                    next.error().message));
+      log_line(options, LogLevel::fatal,
+               fmt::format("runtime: cannot fetch the next invocation, exiting: {}",
+                           next.error().message));
       return 1;
     }
     const Invocation& invocation = *next;
@@ -231,13 +156,15 @@ int run(const Handler& handler, RuntimeTransport& transport, const RunOptions& o
     if (call_handler(handler, invocation, body, error)) {
       posted = post_response(transport, options, invocation.request_id, body);
     } else {
-      log_line(options, fmt::format("runtime: invocation {} failed: {}: {}", invocation.request_id,
-                                    error.error_type, error.error_message));
+      log_line(options, LogLevel::error,
+               fmt::format("runtime: invocation {} failed: {}: {}", invocation.request_id,
+                           error.error_type, error.error_message));
       posted = post_failure(transport, options, invocation.request_id, error);
     }
     if (!posted.ok()) {
-      log_line(options, fmt::format("runtime: cannot answer invocation {}, exiting: {}",
-                                    invocation.request_id, posted.error().message));
+      log_line(options, LogLevel::fatal,
+               fmt::format("runtime: cannot answer invocation {}, exiting: {}",
+                           invocation.request_id, posted.error().message));
       return 1;
     }
   }
@@ -246,12 +173,12 @@ int run(const Handler& handler, RuntimeTransport& transport, const RunOptions& o
 
 int report_init_error(RuntimeTransport& transport, const InvocationError& error,
                       const RunOptions& options) {
-  log_line(options,
+  log_line(options, LogLevel::fatal,
            fmt::format("runtime: init failed: {}: {}", error.error_type, error.error_message));
   Status posted =
       with_retries(options, "posting the init error", [&] { return transport.init_error(error); });
   if (!posted.ok()) {
-    log_line(options,
+    log_line(options, LogLevel::fatal,
              fmt::format("runtime: cannot post the init error: {}", posted.error().message));
   }
   return 1;

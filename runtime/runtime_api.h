@@ -39,6 +39,8 @@
 
 #include "base/deadline.h"
 #include "base/error.h"
+#include "base/json_string.h"  // append_json_string, for the error bodies
+#include "base/log.h"
 
 namespace k2c {
 
@@ -66,10 +68,6 @@ InvocationError invocation_error_from(const Error& error);
 // /invocation/{id}/error and /init/error.
 std::string render_error_body(const InvocationError& error);
 
-// Appends `s` as a JSON string literal (quotes included). Invalid UTF-8 is
-// replaced by U+FFFD so the body stays valid JSON whatever a message quotes.
-void append_json_string(std::string& out, std::string_view s);
-
 class RuntimeTransport {
  public:
   virtual ~RuntimeTransport() = default;
@@ -95,9 +93,10 @@ struct RunOptions {
   RetryPolicy retry;
   // Injected so tests do not sleep; empty = std::this_thread::sleep_for.
   std::function<void(std::chrono::milliseconds)> sleep;
-  // One line per event worth a log entry; empty = a line on stderr
+  // One line per event worth a log entry, with its level (retries are WARN,
+  // failed invocations ERROR, exits FATAL); empty = the bare line on stderr
   // (CloudWatch). Messages never carry event data beyond error messages.
-  std::function<void(std::string_view)> log;
+  std::function<void(LogLevel, std::string_view)> log;
 };
 
 // Serves invocations until max_invocations have been answered (returns 0) or

@@ -26,8 +26,11 @@ Contract, as Lambda does it:
   * cold_start_ms: time from spawning bootstrap to its first GET /next.
 
 stdout has one tab-separated line per invocation (event file, outcome, body,
-with errors also the error type) and a cold_start_ms line per bootstrap start;
-bootstrap's own stdout/stderr go to our stderr. --json-out writes a list of
+with errors also the error type), a cold_start_ms line per bootstrap start
+and a bootstrap_cpu_ms line per bootstrap stop (the CPU time, user + system,
+that process used in all); bootstrap's own stderr goes to our stderr, and its
+stdout too unless --bootstrap-stdout names a file for it (on Lambda, both
+streams go to CloudWatch Logs; stdout carries the function's metrics lines). --json-out writes a list of
 {"event","outcome","body","error_type","duration_ms","cold_start_ms"} where
 cold_start_ms is set on the first invocation served by a freshly started
 bootstrap and null otherwise.
@@ -42,6 +45,7 @@ import argparse
 import http.server
 import json
 import os
+import resource
 import secrets
 import signal
 import subprocess
@@ -260,6 +264,9 @@ class Emulator:
         self.arn = "arn:aws:lambda:{}:123456789012:function:{}".format(
             self.env["AWS_REGION"], self.env["AWS_LAMBDA_FUNCTION_NAME"])
         self.proc: subprocess.Popen | None = None
+        # Appended to across restarts, as a log stream is.
+        self.stdout_file = open(args.bootstrap_stdout, "ab") if args.bootstrap_stdout else None
+        self.children_cpu_ms = children_cpu_ms()
         self.cold_start_pending = False  # the next result reports cold_start_ms
         self.cold_start_ms: float | None = None
         self.child_output = sys.stderr  # where bootstrap's stdout and stderr go
@@ -272,7 +279,8 @@ class Emulator:
             self.state.cond.notify_all()  # stale /next waiters give up
         self.proc = subprocess.Popen(
             [self.bootstrap], env=self.env, cwd=os.path.dirname(self.bootstrap),
-            stdin=subprocess.DEVNULL, stdout=self.child_output, stderr=self.child_output,
+            stdin=subprocess.DEVNULL, stdout=self.stdout_file or self.child_output,
+            stderr=self.child_output,
             start_new_session=True)  # its own process group: stop() ends its children too
         self.cold_start_pending = True
         self.cold_start_ms = None
@@ -292,6 +300,10 @@ class Emulator:
             pass
         signal_group(proc.pid, signal.SIGKILL)
         proc.wait()
+        # bootstrap is our only child: what reaped children used grew by its share.
+        now = children_cpu_ms()
+        print(f"bootstrap_cpu_ms\t{now - self.children_cpu_ms:.1f}", flush=True)
+        self.children_cpu_ms = now
 
     def _note_cold_start(self):
         st = self.state
@@ -383,6 +395,8 @@ class Emulator:
                 self.state.cond.notify_all()
             self.server.shutdown()
             self.server.server_close()
+            if self.stdout_file:
+                self.stdout_file.close()
         if self.args.json_out:
             with open(self.args.json_out, "w", encoding="utf-8") as f:
                 json.dump(results, f, indent=2)
@@ -397,6 +411,12 @@ def describe_exit(returncode: int) -> str:
         except ValueError:
             return f"signal: {-returncode}"
     return f"exit status {returncode}"
+
+
+def children_cpu_ms() -> float:
+    """User + system CPU time of our reaped children, in milliseconds."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000.0
 
 
 def signal_group(pgid: int, sig: int):
@@ -421,6 +441,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--init-timeout-ms", type=int, default=10000,
                         help="how long bootstrap may take to ask for an event (default 10000)")
     parser.add_argument("--json-out", metavar="FILE", help="write the results as a JSON list")
+    parser.add_argument("--bootstrap-stdout", metavar="FILE",
+                        help="append bootstrap's stdout (its metrics lines) to FILE instead of "
+                             "writing it to our stderr")
     parser.add_argument("--function-name", default="k2c-local")
     parser.add_argument("--memory-mb", type=int, default=512)
     parser.add_argument("--inherit-env", action="store_true",

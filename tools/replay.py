@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Replays Kinesis events through the real bootstrap against local servers.
 
-    tools/replay.py --bootstrap build/bootstrap [--keep] [EVENT_FILE...]
+    tools/replay.py --bootstrap build/bootstrap [--keep] [--metrics-out FILE] [EVENT_FILE...]
 
 Starts ClickHouse and dynalite on 127.0.0.1 (tools/servers, data under
 build/replay-servers), creates the example tables (schema/examples/*.sql) and
 the routes (schema/examples/routes.json), runs bootstrap under the local
 Runtime API emulator (tools/emulator.py) with every event file (default:
-events/*.json), prints each batch's outcome and a summary of what landed
-where, then stops the servers by PID (unless --keep).
+events/*.json), prints each batch's outcome, the metrics lines bootstrap wrote
+on stdout (CloudWatch Embedded Metric Format, one JSON document per line,
+exactly as CloudWatch Logs would receive them; also kept in --metrics-out,
+default build/replay-metrics.jsonl) and a summary of what landed where, then
+stops the servers by PID (unless --keep).
 """
 import argparse
 import glob
@@ -129,11 +132,21 @@ def summary(servers, routes):
         print(f"  {DEAD_LETTER_TABLE:<24}      0 rows (not created: no bad records)")
 
 
+def metrics(path):
+    with open(path) as f:
+        lines = [line.rstrip("\n") for line in f if line.strip()]
+    print(f"\nMetrics (bootstrap's stdout: {len(lines)} EMF line(s), also in {os.path.relpath(path)}):")
+    for line in lines:
+        print(line)  # whole and alone on its line, so it can be copied as it is
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--bootstrap", required=True)
     ap.add_argument("--keep", action="store_true", help="leave the servers running")
     ap.add_argument("--servers-dir", default=os.path.join(ROOT, "build/replay-servers"))
+    ap.add_argument("--metrics-out", default=os.path.join(ROOT, "build/replay-metrics.jsonl"),
+                    help="where bootstrap's stdout (its EMF lines) is kept")
     ap.add_argument("events", nargs="*")
     a = ap.parse_args()
     events = a.events or sorted(glob.glob(os.path.join(ROOT, "events/*.json")))
@@ -143,10 +156,13 @@ def main():
     try:
         servers = read_env(os.path.join(a.servers_dir, "env"))
         setup(servers, routes)
+        os.makedirs(os.path.dirname(os.path.abspath(a.metrics_out)), exist_ok=True)
+        open(a.metrics_out, "w").close()  # this replay's lines only
         with tempfile.NamedTemporaryFile(suffix=".json") as out, tempfile.TemporaryDirectory() as staging:
             events = stage_events(events, staging)
             cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"),
                    "--bootstrap", a.bootstrap, "--json-out", out.name,
+                   "--bootstrap-stdout", a.metrics_out,
                    "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
                    "--env", f"ROUTES_TABLE={ROUTES_TABLE}",
                    "--env", f"AWS_ENDPOINT_URL_DYNAMODB={servers['K2C_DYNAMODB_URL']}",
@@ -162,6 +178,7 @@ def main():
             name = os.path.basename(r.get("event") or "")
             detail = r.get("body") if r["outcome"] == "response" else f"{r.get('error_type')}: {r.get('body')}"
             print(f"  {name:<24} {r['outcome']:<9} {detail}")
+        metrics(a.metrics_out)
         summary(servers, routes)
         if a.keep:
             print(f"\nServers left running; stop them with: tools/servers down {a.servers_dir}")

@@ -112,5 +112,60 @@ TEST(Config, SecretsNeverAppearInErrors) {
   EXPECT_EQ(c.error().message.find("hunter2-password"), std::string::npos);
 }
 
+TEST(Config, LogsAndMetricsDefaults) {
+  auto c = Config::from_env(minimal_env());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->log_format, LogFormat::json);
+  EXPECT_EQ(c->log_level, LogLevel::info);
+  EXPECT_TRUE(c->metrics);
+  EXPECT_EQ(c->metrics_namespace, "KinesisClickHouse");
+  EXPECT_EQ(c->function_name, "local");
+}
+
+TEST(Config, ReadsLambdasLoggingControlsAndTheMetricsSettings) {
+  auto env = minimal_env();
+  env["AWS_LAMBDA_LOG_FORMAT"] = "Text";
+  env["AWS_LAMBDA_LOG_LEVEL"] = "WARN";
+  env["METRICS"] = "off";
+  env["METRICS_NAMESPACE"] = "Team/Ingest: prod #2";
+  env["AWS_LAMBDA_FUNCTION_NAME"] = "k2c-prod";
+  auto c = Config::from_env(env);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->log_format, LogFormat::text);
+  EXPECT_EQ(c->log_level, LogLevel::warn);
+  EXPECT_FALSE(c->metrics);
+  EXPECT_EQ(c->metrics_namespace, "Team/Ingest: prod #2");
+  EXPECT_EQ(c->function_name, "k2c-prod");
+}
+
+TEST(Config, InvalidLogAndMetricsSettingsNameTheVariable) {
+  const std::pair<const char*, std::string> bad[] = {{"AWS_LAMBDA_LOG_FORMAT", "yaml"},
+                                                     {"AWS_LAMBDA_LOG_LEVEL", "WARNING"},
+                                                     {"METRICS", "yes"},
+                                                     {"METRICS", "OFF"},
+                                                     {"METRICS_NAMESPACE", "AWS/Lambda"},
+                                                     {"METRICS_NAMESPACE", "a\tb"},
+                                                     {"METRICS_NAMESPACE", "   "},
+                                                     {"METRICS_NAMESPACE", std::string(256, 'n')},
+                                                     {"METRICS_NAMESPACE", "caf\xC3\xA9"}};
+  for (const auto& [name, value] : bad) {
+    auto env = minimal_env();
+    env[name] = value;
+    auto c = Config::from_env(env);
+    ASSERT_FALSE(c.ok()) << name << "=" << value;
+    EXPECT_EQ(c.error().kind, ErrorKind::config);
+    EXPECT_EQ(c.error().message.rfind(name, 0), 0u) << c.error().message;
+  }
+}
+
+TEST(Config, RejectsUnknownMetricsVariables) {
+  auto env = minimal_env();
+  env["METRICS_NAMESPAC"] = "typo";
+  auto c = Config::from_env(env);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message,
+            "unknown setting METRICS_NAMESPAC (known: METRICS, METRICS_NAMESPACE)");
+}
+
 }  // namespace
 }  // namespace k2c

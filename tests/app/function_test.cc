@@ -7,173 +7,18 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "tests/support/base64_encode.h"
+#include "tests/app/function_harness.h"
 
 namespace k2c {
 namespace {
 
-class FakeClock final : public Clock {
- public:
-  int64_t epoch_ms() const override { return epoch_ms_; }
-  int64_t monotonic_us() const override { return epoch_ms_ * 1000; }
-  double process_cpu_ms() const override { return 0; }
-  void sleep_ms(int64_t ms) override {
-    slept_ms += ms;
-    epoch_ms_ += ms;
-  }
-  void advance_ms(int64_t ms) { epoch_ms_ += ms; }
-
-  int64_t slept_ms = 0;
-
- private:
-  int64_t epoch_ms_ = 1'700'000'000'000;
-};
-
-struct Recorded {
-  std::string url;
-  std::string body;
-};
-
-// Answers each request with what `answer` returns for it, and keeps a copy.
-class ScriptedTransport final : public HttpTransport {
- public:
-  using Answer = std::function<Result<HttpResponse>(const Recorded&)>;
-  explicit ScriptedTransport(Answer answer) : answer_(std::move(answer)) {}
-
-  Result<HttpResponse> perform(const HttpRequest& request) override {
-    requests.push_back({request.url, std::string(request.body)});
-    return answer_(requests.back());
-  }
-
-  std::vector<Recorded> requests;
-
- private:
-  Answer answer_;
-};
-
-class KeptLog final : public LogSink {
- public:
-  void write(std::string_view line) override { lines.emplace_back(line); }
-  std::vector<std::string> lines;
-};
-
-HttpResponse ok(std::string body) {
-  HttpResponse r;
-  r.status = 200;
-  r.body = std::move(body);
-  return r;
-}
-
-std::string url_decoded(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
-}
-
-// A ClickHouse that knows one version and the tables `orders` and `clicks`
-// (`id UInt32, note String DEFAULT 'none'`), accepts every statement, and
-// fails the INSERTs whose query names a table listed in `failing_inserts`.
-struct FakeClickHouse {
-  std::string version = "24.8.1.1";
-  std::vector<std::string> failing_inserts;
-
-  Result<HttpResponse> operator()(const Recorded& r) const {
-    const std::string query = url_decoded(r.url);
-    if (r.body == "SELECT version()") return ok(version + "\n");
-    if (r.body.rfind("DESCRIBE TABLE", 0) == 0)
-      return ok(R"({"name":"id","type":"UInt32","default_type":"","default_expression":""})"
-                "\n"
-                R"({"name":"note","type":"String","default_type":"DEFAULT","default_expression":"'none'"})"
-                "\n");
-    if (r.body.rfind("SELECT sequence_number", 0) == 0) return ok("");
-    for (const auto& t : failing_inserts) {
-      if (query.find("INSERT INTO `default`.`" + t + "`") != std::string::npos) {
-        HttpResponse e;
-        e.status = 500;
-        e.body = "Code: 252. DB::Exception: Too many parts";
-        return e;
-      }
-    }
-    return ok("");
-  }
-};
-
-// DynamoDB routes: stream ARN `.../<name>` -> table `<name>`.
-Result<HttpResponse> routes(const Recorded& r) {
-  const auto at = r.body.find("stream/");
-  const auto end = r.body.find('"', at);
-  const std::string name = r.body.substr(at + 7, end - at - 7);
-  return ok(R"({"Item":{"stream_arn":{"S":"x"},"table":{"S":")" + name + R"("}}})");
-}
-
-Config test_config() {
-  auto c = Config::from_env({{"CLICKHOUSE_URL", "http://127.0.0.1:1/"},
-                             {"ROUTES_TABLE", "routes"},
-                             {"AWS_REGION", "eu-west-1"},
-                             {"AWS_ACCESS_KEY_ID", "AKID"},
-                             {"AWS_SECRET_ACCESS_KEY", "secret"}});
-  EXPECT_TRUE(c.ok()) << c.error().message;
-  return std::move(c).value();
-}
-
-struct Rec {
-  std::string stream;  // "orders" -> arn:aws:kinesis:eu-west-1:1:stream/orders
-  std::string seq;
-  std::string payload;
-};
-
-Invocation event(const std::vector<Rec>& records, int64_t deadline_ms) {
-  std::string body = R"({"Records":[)";
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (i) body += ",";
-    body += R"({"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"pk","sequenceNumber":")" +
-            records[i].seq + R"(","data":")" + testing::base64_encode(records[i].payload) +
-            R"(","approximateArrivalTimestamp":1700000000.5},"eventSource":"aws:kinesis",)"
-            R"("eventVersion":"1.0","eventID":"shardId-000000000000:)" + records[i].seq +
-            R"(","eventName":"aws:kinesis:record","invokeIdentityArn":"arn:role",)"
-            R"("awsRegion":"eu-west-1","eventSourceARN":"arn:aws:kinesis:eu-west-1:1:stream/)" +
-            records[i].stream + R"("})";
-  }
-  body += "]}";
-  Invocation inv;
-  inv.request_id = "req-1";
-  inv.deadline_ms = deadline_ms;
-  inv.body = std::move(body);
-  inv.body.reserve(inv.body.size() + kResponsePadding);
-  return inv;
-}
-
-struct Harness {
-  FakeClock clock;
-  FakeClickHouse server;
-  ScriptedTransport clickhouse{[this](const Recorded& r) { return server(r); }};
-  ScriptedTransport dynamodb{routes};
-  KeptLog log;
-  Function function{test_config(), FunctionEnv{clock, clickhouse, dynamodb, log}};
-
-  int64_t in_seconds(int s) { return clock.epoch_ms() + s * 1000; }
-
-  // The decoded query of each INSERT, in order.
-  std::vector<std::string> inserts() const {
-    std::vector<std::string> out;
-    for (const auto& r : clickhouse.requests) {
-      std::string q = url_decoded(r.url);
-      if (q.find("INSERT INTO") != std::string::npos) out.push_back(q);
-    }
-    return out;
-  }
-};
+using testing::event;
+using testing::Harness;
+using testing::test_config;
+using testing::url_decoded;
 
 TEST(Function, OneInsertPerStreamInOrderOfFirstAppearance) {
   Harness h;
@@ -242,7 +87,7 @@ TEST(Function, AFailedInsertReportsTheGroupsFirstRecordAndLeavesOtherGroupsWritt
   EXPECT_GT(h.clock.slept_ms, 0);
   bool logged = false;
   for (const auto& l : h.log.lines)
-    logged = logged || (l.find("\"level\":\"error\"") != std::string::npos &&
+    logged = logged || (l.find("\"level\":\"ERROR\"") != std::string::npos &&
                         l.find("\"retry_from\":\"2\"") != std::string::npos);
   EXPECT_TRUE(logged);
 }
@@ -282,9 +127,10 @@ TEST(Function, RoutesAndPlansAreCachedAcrossInvocationsUntilTheTtl) {
 TEST(Function, OneSummaryLinePerInvocation) {
   Harness h;
   ASSERT_TRUE(h.function.handle(event({{"orders", "1", R"({"id":1})"}}, h.in_seconds(60))).ok());
-  ASSERT_EQ(h.log.lines.size(), 1u);
-  EXPECT_NE(h.log.lines[0].find(R"("records":1)"), std::string::npos) << h.log.lines[0];
-  EXPECT_NE(h.log.lines[0].find(R"("rows":1)"), std::string::npos) << h.log.lines[0];
+  EXPECT_TRUE(h.log.lines.empty());
+  ASSERT_EQ(h.metrics.lines.size(), 1u);
+  EXPECT_NE(h.metrics.lines[0].find(R"("records":1)"), std::string::npos) << h.metrics.lines[0];
+  EXPECT_NE(h.metrics.lines[0].find(R"("rows":1)"), std::string::npos) << h.metrics.lines[0];
 }
 
 }  // namespace

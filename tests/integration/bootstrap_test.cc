@@ -6,6 +6,7 @@
 
 #include "kinesis/base64.h"
 #include "tests/integration/harness.h"
+#include "tests/support/emf.h"
 
 namespace k2c::testing {
 namespace {
@@ -105,6 +106,46 @@ TEST_F(BootstrapTest, MixedBatchLandsGoodRowsAndDeadLettersTheRest) {
             "column `duration_ms`: expected an integer in range for UInt32, got -1\n");
 }
 
+TEST_F(BootstrapTest, PrintsParseableEmfLinesOnStdoutAndOnlyThere) {
+  create_example_tables();
+  put_route(kClicks, "clicks");
+  auto run = replay({event("clicks-mixed.json")}, {"AWS_LAMBDA_FUNCTION_NAME=k2c-it"});
+  ASSERT_EQ(run.exit_code, 0) << log_;
+  auto lines = json_lines(stdout_);
+  // The invocation, then one line per error kind of the dead letters.
+  ASSERT_EQ(lines.size(), 1u + 4u) << stdout_;
+  for (const auto& l : lines) expect_valid_emf(l);
+  const json& inv = lines[0];
+  EXPECT_EQ(inv["_aws"]["CloudWatchMetrics"][0]["Namespace"], "KinesisClickHouse");
+  EXPECT_EQ(inv["FunctionName"], "k2c-it");
+  EXPECT_EQ(inv["Table"], name_ + ".clicks");
+  EXPECT_EQ(inv["Records"], 9);
+  EXPECT_EQ(inv["Rows"], 3);
+  EXPECT_EQ(inv["DeadLetters"], 6);
+  EXPECT_EQ(inv["RetriesReported"], 0);
+  EXPECT_EQ(inv["BytesIn"], read_file(event("clicks-mixed.json")).size());
+  EXPECT_GT(inv["BytesSent"].get<int64_t>(), 0);
+  EXPECT_GT(inv["IteratorAgeMs"].get<int64_t>(), 0) << "the sample's arrival times are past";
+  std::map<std::string, int> by_kind;
+  for (size_t i = 1; i < lines.size(); ++i)
+    by_kind[lines[i]["ErrorKind"]] = lines[i]["DeadLetters"];
+  EXPECT_EQ(
+      by_kind,
+      (std::map<std::string, int>{
+          {"invalid_base64", 1}, {"invalid_json", 2}, {"not_an_object", 1}, {"value_rejected", 2}}))
+      << stdout_;
+  EXPECT_EQ(log_.find("\"_aws\""), std::string::npos) << "metrics went to stderr: " << log_;
+}
+
+TEST_F(BootstrapTest, WithMetricsOffStdoutStaysEmptyAndTheSummaryIsLogged) {
+  create_example_tables();
+  put_route(kOrders, "orders");
+  auto run = replay({event("orders-batch.json")}, {"METRICS=off", "AWS_LAMBDA_LOG_FORMAT=Text"});
+  ASSERT_EQ(run.exit_code, 0) << log_;
+  EXPECT_EQ(stdout_, "");
+  EXPECT_NE(log_.find("\tINFO\t100 records: 100 rows, 0 dead letters"), std::string::npos) << log_;
+}
+
 TEST_F(BootstrapTest, EmptyBatchAnswersNoFailures) {
   auto run = replay({event("empty-batch.json")});
   ASSERT_EQ(run.exit_code, 0) << log_;
@@ -164,6 +205,7 @@ TEST_F(BootstrapTest, PasswordNeverAppearsInLogs) {
   // The default user has no password: ClickHouse refuses, the batch is retried.
   EXPECT_NE(run.results[0]["body"], "{\"batchItemFailures\":[]}");
   EXPECT_EQ(log_.find("sup3r-s3cret-pw"), std::string::npos) << log_;
+  EXPECT_EQ(stdout_.find("sup3r-s3cret-pw"), std::string::npos) << stdout_;
   EXPECT_EQ(run.results.dump().find("sup3r-s3cret-pw"), std::string::npos);
 }
 

@@ -88,8 +88,11 @@ class BootstrapTest : public ::testing::Test {
                      const std::string& clickhouse_url = "") {
     const std::string out = ::testing::TempDir() + name_ + "-emulator.json";
     std::remove(out.c_str());
-    std::string cmd = "/usr/bin/python3 " K2C_SOURCE_DIR "/tools/emulator.py --bootstrap " K2C_BOOTSTRAP
-                      " --timeout-ms 20000 --json-out " + out;
+    std::remove((out + ".stdout").c_str());
+    std::string cmd = "/usr/bin/python3 " K2C_SOURCE_DIR
+                      "/tools/emulator.py --bootstrap " K2C_BOOTSTRAP
+                      " --timeout-ms 20000 --json-out " +
+                      out + " --bootstrap-stdout " + out + ".stdout";
     std::vector<std::string> env = {
         "CLICKHOUSE_URL=" + (clickhouse_url.empty() ? url_ : clickhouse_url),
         "CLICKHOUSE_DATABASE=" + name_,
@@ -108,6 +111,7 @@ class BootstrapTest : public ::testing::Test {
     std::string json = read_file(out);
     run.results = json.empty() ? nlohmann::json::array() : nlohmann::json::parse(json);
     log_ = read_file(out + ".log");
+    stdout_ = read_file(out + ".stdout");
     return run;
   }
 
@@ -115,7 +119,9 @@ class BootstrapTest : public ::testing::Test {
   std::string query(const std::string& sql) { return ch(url_, sql, name_); }
 
   ServersEnv env_;
-  std::string url_, dynamo_, name_, routes_table_, log_;
+  // log_: the emulator's output and bootstrap's stderr; stdout_: bootstrap's
+  // stdout (the metrics lines), kept apart as on Lambda.
+  std::string url_, dynamo_, name_, routes_table_, log_, stdout_;
 };
 
 }  // namespace k2c::testing

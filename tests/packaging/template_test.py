@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""SPEC §6: template.yaml deploys the zip as promised.
+"""SPEC §6: template.yaml deploys the zip as promised, with its alarms.
 
     template_test.py TEMPLATE
 
@@ -106,10 +106,13 @@ def main():
         check(prm.get("NoEcho") or "password" not in str(prm.get("Default", "")).lower(),
               f"parameter {name} has a password-like default")
     known = {"CLICKHOUSE_URL", "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD", "CLICKHOUSE_DATABASE",
-             "CLICKHOUSE_CA_FILE", "ROUTES_TABLE", "DEAD_LETTER_TABLE", "ROUTE_CACHE_TTL_SECONDS"}
+             "CLICKHOUSE_CA_FILE", "ROUTES_TABLE", "DEAD_LETTER_TABLE", "ROUTE_CACHE_TTL_SECONDS",
+             "METRICS", "METRICS_NAMESPACE"}
     check(set(env) <= known, f"unknown environment variables {set(env) - known}")
+    check_logging_and_metrics(p, env, params)
 
     # Kinesis event source mapping.
+    qname = None
     events = [e for e in p.get("Events", {}).values() if e.get("Type") == "Kinesis"]
     if check(len(events) == 1, "want one Kinesis event"):
         e = events[0]["Properties"]
@@ -155,10 +158,111 @@ def main():
     check(set(fn) <= {"Type", "Properties", "Metadata", "Condition", "DependsOn"}, "odd function keys")
     check("Role" not in p, "explicit Role bypasses the least-privilege policies")
 
+    check_alarms(res, params, t.get("Conditions", {}), fname, env, qname)
+
     check(len(outs) >= 3 and any(getatt(o.get("Value")) == fname + ".Arn" for o in outs.values()),
           "Outputs lack the function ARN")
     check(any(ref(o.get("Value")) == tname for o in outs.values()), "Outputs lack the routes table")
     return report()
+
+
+# What the function writes (app/metrics.h): an alarm on any other name would never fire.
+EMITTED_METRICS = {"Records", "Rows", "DeadLetters", "RetriesReported", "IteratorAgeMs",
+                   "DurationMs", "CpuMs", "BytesIn", "BytesSent"}
+TREAT_MISSING = {"breaching", "notBreaching", "ignore", "missing"}
+COMPARISONS = {"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+               "LessThanOrEqualToThreshold"}
+
+
+def check_logging_and_metrics(p, env, params):
+    """METRICS and METRICS_NAMESPACE are parameters with the function's defaults;
+    LoggingConfig passes Lambda's log format, and the level only with JSON."""
+    metrics = params.get(ref(env.get("METRICS")), {})
+    check(sorted(metrics.get("AllowedValues", [])) == ["off", "on"] and metrics.get("Default") == "on",
+          "METRICS is not a parameter of on/off defaulting to on")
+    ns = params.get(ref(env.get("METRICS_NAMESPACE")), {})
+    check(ns.get("Default") == "KinesisClickHouse", "METRICS_NAMESPACE parameter lacks the default")
+    pattern = ns.get("AllowedPattern")
+    if check(pattern, "METRICS_NAMESPACE parameter has no AllowedPattern"):
+        full = re.compile("(?:" + pattern + r")\Z")
+        check(full.match("KinesisClickHouse") and full.match("Team/Ingest: prod #2"),
+              "METRICS_NAMESPACE pattern refuses valid namespaces")
+        check(not any(full.match(bad) for bad in ("AWS/Lambda", "a\tb", "n" * 256, "   ", "")),
+              "METRICS_NAMESPACE pattern accepts invalid namespaces")
+    logging = p.get("LoggingConfig", {})
+    fmt = params.get(ref(logging.get("LogFormat")), {})
+    check(sorted(fmt.get("AllowedValues", [])) == ["JSON", "Text"], "LogFormat is not JSON/Text")
+    level = logging.get("ApplicationLogLevel")
+    branches = level.get("Fn::If", []) if isinstance(level, dict) else []
+    check(len(branches) == 3 and ref(branches[2]) == "AWS::NoValue" and
+          sorted(params.get(ref(branches[1]), {}).get("AllowedValues", [])) ==
+          sorted(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]),
+          "ApplicationLogLevel is not a level parameter, set only with the JSON format")
+
+
+def check_alarms(res, params, conditions, fname, env, qname):
+    """Three alarms: dead letters written, consumer lag above a threshold, and
+    visible messages in the on-failure queue; thresholds are parameters, and an
+    optional SNS topic is notified when one fires and when it clears."""
+    alarms = {n: r["Properties"] for n, r in res.items() if r.get("Type") == "AWS::CloudWatch::Alarm"}
+    namespace = ref(env.get("METRICS_NAMESPACE"))
+
+    def number_param(x, what):
+        prm = params.get(ref(x))
+        check(prm is not None and prm.get("Type") == "Number", f"{what} is not a Number parameter")
+        return prm or {}
+
+    def find(namespace_ok, metric):
+        found = [(n, a) for n, a in alarms.items()
+                 if namespace_ok(a.get("Namespace")) and a.get("MetricName") == metric]
+        check(len(found) == 1, f"want one alarm on {metric}, found {len(found)}")
+        return found[0] if found else (None, {})
+
+    for name, a in alarms.items():
+        if a.get("Namespace") != "AWS/SQS":
+            check(ref(a.get("Namespace")) == namespace, f"{name}: namespace is not METRICS_NAMESPACE")
+            check(a.get("MetricName") in EMITTED_METRICS, f"{name}: the function emits no {a.get('MetricName')}")
+            check(a.get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": fname}}],
+                  f"{name}: dimensions are not FunctionName = the function")
+        check(a.get("ComparisonOperator") in COMPARISONS, f"{name}: bad ComparisonOperator")
+        check(a.get("TreatMissingData") in TREAT_MISSING, f"{name}: bad TreatMissingData")
+        period = a.get("Period")
+        check(isinstance(period, int) and period >= 60 and period % 60 == 0, f"{name}: bad Period")
+        evaluations = a.get("EvaluationPeriods")
+        check(isinstance(evaluations, int) and evaluations >= 1 or
+              number_param(evaluations, f"{name}: EvaluationPeriods").get("MinValue", 0) >= 1,
+              f"{name}: EvaluationPeriods may be below 1")
+        check(a.get("Statistic") in {"Sum", "Maximum", "Average", "Minimum", "SampleCount"},
+              f"{name}: bad Statistic")
+        for actions in ("AlarmActions", "OKActions"):
+            branches = a.get(actions, {}).get("Fn::If", []) if isinstance(a.get(actions), dict) else []
+            ok = len(branches) == 3 and ref(branches[2]) == "AWS::NoValue" and \
+                isinstance(branches[1], list) and len(branches[1]) == 1
+            if check(ok, f"{name}: {actions} is not the optional SNS topic"):
+                topic = params.get(ref(branches[1][0]), {})
+                check(topic.get("Default") == "", f"{name}: the SNS topic parameter is not optional")
+                cond = conditions.get(branches[0], {})
+                check(cond == {"Fn::Not": [{"Fn::Equals": [{"Ref": ref(branches[1][0])}, ""]}]},
+                      f"{name}: {actions} condition does not test the topic for empty")
+
+    _, dead = find(lambda ns: ref(ns) == namespace, "DeadLetters")
+    if dead:
+        check(dead.get("Statistic") == "Sum" and dead.get("ComparisonOperator") == "GreaterThanThreshold",
+              "dead-letter alarm is not Sum > threshold")
+        check(number_param(dead.get("Threshold"), "dead-letter threshold").get("Default") == 0,
+              "dead-letter alarm does not default to DeadLetters > 0")
+    _, lag = find(lambda ns: ref(ns) == namespace, "IteratorAgeMs")
+    if lag:
+        check(lag.get("Statistic") == "Maximum" and lag.get("ComparisonOperator") == "GreaterThanThreshold",
+              "consumer-lag alarm is not Maximum > threshold")
+        number_param(lag.get("Threshold"), "consumer-lag threshold")
+    _, queue = find(lambda ns: ns == "AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    if queue:
+        check(queue.get("Dimensions") == [{"Name": "QueueName",
+                                           "Value": {"Fn::GetAtt": [qname or "", "QueueName"]}}],
+              "on-failure alarm does not watch the on-failure queue")
+        check(queue.get("ComparisonOperator") == "GreaterThanThreshold", "on-failure alarm is not > threshold")
+        number_param(queue.get("Threshold"), "on-failure threshold")
 
 
 def report():

@@ -90,13 +90,17 @@ class RunLoop : public ::testing::Test {
   RunLoop() {
     options.max_invocations = 1;
     options.sleep = [this](milliseconds d) { sleeps.push_back(d); };
-    options.log = [this](std::string_view line) { logs.emplace_back(line); };
+    options.log = [this](LogLevel level, std::string_view line) {
+      logs.emplace_back(line);
+      levels.push_back(level);
+    };
   }
 
   FakeTransport transport;
   RunOptions options;
   std::vector<milliseconds> sleeps;
   std::vector<std::string> logs;
+  std::vector<LogLevel> levels;
 };
 
 Result<std::string> echo(const Invocation& inv) { return "echo:" + inv.body; }
@@ -110,6 +114,22 @@ TEST_F(RunLoop, PostsHandlerResultAsResponse) {
   EXPECT_EQ(transport.responses[0].second, R"(echo:{"Records":[]})");
   EXPECT_EQ(transport.fail_calls, 0);
   EXPECT_EQ(transport.next_calls, 1);
+}
+
+TEST_F(RunLoop, LogLinesCarryTheirLevel) {
+  transport.next_script.push_back(transient());
+  transport.next_script.push_back(make_invocation("req-1", "{}"));
+  Handler handler = [](const Invocation&) -> Result<std::string> {
+    return make_error(ErrorKind::invalid_event, "not a Kinesis event");
+  };
+  EXPECT_EQ(run(handler, transport, options), 0);
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(levels[0], LogLevel::warn) << logs[0];   // a retried /next
+  EXPECT_EQ(levels[1], LogLevel::error) << logs[1];  // the failed invocation
+  transport.next_script.clear();
+  options.max_invocations = 0;
+  EXPECT_EQ(run(echo, transport, options), 1);
+  EXPECT_EQ(levels.back(), LogLevel::fatal) << logs.back();  // exiting
 }
 
 TEST_F(RunLoop, HandlerErrorBecomesInvocationErrorTypedByKind) {
