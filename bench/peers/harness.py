@@ -187,7 +187,7 @@ class Function:
         args = argparse.Namespace(
             bootstrap=bootstrap, env=sorted(env.items()),
             timeout_ms=60000, init_timeout_ms=10000, json_out=None, function_name=f"peers-{name}",
-            memory_mb=memory_mb, inherit_env=False)
+            memory_mb=memory_mb, inherit_env=False, bootstrap_stdout=None)
         self.emu = emulator.Emulator(args)
         self.emu.child_output = log
         threading.Thread(target=self.emu.server.serve_forever, daemon=True).start()
