@@ -62,6 +62,7 @@ class ClusterTest : public BootstrapTest {
   }
 
   void TearDown() override {
+    if (stopped_zookeeper_) start_zookeeper();
     for (int n : {1, 2})
       if (stopped_[n]) start_node(n);
   }
@@ -85,17 +86,28 @@ class ClusterTest : public BootstrapTest {
     return on(n, "SELECT count(), uniqExact(_sequence_number) FROM " + table + " FORMAT TSV");
   }
 
+  // Stop and start by PID, through tools/cluster (same data, same ports).
   void stop_node(int n) {
-    ASSERT_EQ(run_command(cluster_script() + " stop " + cluster_["K2C_CLUSTER_DIR"] + " " +
-                          std::to_string(n)),
-              0);
+    ASSERT_EQ(cluster_command("stop " + std::to_string(n)), 0);
     stopped_[n] = true;
   }
   void start_node(int n) {
-    ASSERT_EQ(run_command(cluster_script() + " start " + cluster_["K2C_CLUSTER_DIR"] + " " +
-                          std::to_string(n) + " > /dev/null"),
-              0);
+    ASSERT_EQ(cluster_command("start " + std::to_string(n)), 0);
     stopped_[n] = false;
+  }
+  void stop_zookeeper() {
+    ASSERT_EQ(cluster_command("stop zookeeper"), 0);
+    stopped_zookeeper_ = true;
+  }
+  void start_zookeeper() {
+    ASSERT_EQ(cluster_command("start zookeeper"), 0);
+    stopped_zookeeper_ = false;
+  }
+  int cluster_command(const std::string& verb_and_what) {
+    const std::string verb = verb_and_what.substr(0, verb_and_what.find(' '));
+    const std::string what = verb_and_what.substr(verb_and_what.find(' ') + 1);
+    return run_command(cluster_script() + " " + verb + " " + cluster_["K2C_CLUSTER_DIR"] + " " +
+                       what + " > /dev/null");
   }
 
   // A Distributed table's send queue on node n: files waiting to go to other
@@ -120,6 +132,7 @@ class ClusterTest : public BootstrapTest {
   ServersEnv cluster_;
   std::string node_url_[3];
   bool stopped_[3] = {false, false, false};
+  bool stopped_zookeeper_ = false;
 };
 
 }  // namespace k2c::testing

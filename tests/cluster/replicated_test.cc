@@ -103,5 +103,25 @@ TEST_F(ReplicatedTest, InsertsLandWithOneReplicaStoppedAndItCatchesUpWhenStarted
   expect_both_replicas_hold("100\t100\n");
 }
 
+// Without ZooKeeper a replicated table is read-only ("Code: 242 ... Table is in
+// readonly mode"): nothing is written and the batch is reported for retry.
+// Once ZooKeeper is back on its data and the replicas have their sessions
+// again, Lambda's retry lands every row once.
+TEST_F(ReplicatedTest, WithZooKeeperStoppedTheBatchIsReportedForRetryAndLandsOnceWhenItIsBack) {
+  create_replicated_orders();
+  stop_zookeeper();
+  auto during = replay({event("orders-batch.json")});
+  EXPECT_EQ(during.results[0]["body"], kRetryAll) << log_;
+  EXPECT_EQ(count_and_unique(1, "orders"), "0\t0\n");
+
+  start_zookeeper();
+  const std::string writable =
+      "SELECT is_readonly FROM system.replicas WHERE database = '" + name_ + "' FORMAT TSV";
+  ASSERT_TRUE(wait_for([&] { return on(1, writable) == "0\n"; })) << on(1, writable);
+  auto after = replay({event("orders-batch.json")});
+  EXPECT_EQ(after.results[0]["body"], kNoFailures) << log_;
+  expect_both_replicas_hold("100\t100\n");
+}
+
 }  // namespace
 }  // namespace k2c::testing
