@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -81,6 +82,13 @@ class ClusterTest : public BootstrapTest {
     return std::regex_replace(ddl, std::regex("ENGINE = MergeTree"), "ENGINE = " + engine);
   }
 
+  // A ZooKeeper path of this test's own, even when a test runs again on the
+  // same cluster (the block hashes of a dropped table stay under its path).
+  std::string zookeeper_path(const std::string& table) {
+    return "/clickhouse/tables/" + name_ + "_" + std::to_string(::getpid()) + "_" +
+           std::to_string(++tables_made_) + "/" + table;
+  }
+
   // Every row of events/orders-batch.json is in `table` exactly once.
   std::string count_and_unique(int n, const std::string& table) {
     return on(n, "SELECT count(), uniqExact(_sequence_number) FROM " + table + " FORMAT TSV");
@@ -133,6 +141,7 @@ class ClusterTest : public BootstrapTest {
   std::string node_url_[3];
   bool stopped_[3] = {false, false, false};
   bool stopped_zookeeper_ = false;
+  int tables_made_ = 0;
 };
 
 }  // namespace k2c::testing

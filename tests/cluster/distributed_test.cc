@@ -64,8 +64,8 @@ TEST_F(DistributedTest, InsertLandsEveryRowOnceAcrossTheShards) {
 // deduplicate a retried batch: the Distributed table splits the same bytes
 // into the same per-shard blocks, and each shard drops the blocks it has.
 TEST_F(DistributedTest, LostAnswersOverReplicatedShardsLandEveryRowOnce) {
-  create_distributed_orders("ReplicatedMergeTree('/clickhouse/tables/" + name_ +
-                            "/orders_local/{shard}', '{replica}')");
+  create_distributed_orders("ReplicatedMergeTree('" + zookeeper_path("orders_local") +
+                            "/{shard}', '{replica}')");
   FaultProxy proxy(node_url_[1], ::testing::TempDir() + name_ + "-");
   proxy.plan("lose*\n");
   auto lost = replay({event("orders-batch.json")}, {}, proxy.url());

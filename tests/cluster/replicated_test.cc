@@ -26,7 +26,7 @@ class ReplicatedTest : public ClusterTest {
   // `orders` with a replica on each node.
   void create_replicated_orders() {
     const std::string engine =
-        "ReplicatedMergeTree('/clickhouse/tables/" + name_ + "/orders', '{replica}')";
+        "ReplicatedMergeTree('" + zookeeper_path("orders") + "', '{replica}')";
     for (int n : {1, 2}) on(n, orders_ddl("orders", engine));
     put_route(kOrdersStream, "orders");
   }
