@@ -96,24 +96,22 @@ class ClusterTest : public BootstrapTest {
 
   // Stop and start by PID, through tools/cluster (same data, same ports).
   void stop_node(int n) {
-    ASSERT_EQ(cluster_command("stop " + std::to_string(n)), 0);
+    ASSERT_EQ(cluster_command("stop", std::to_string(n)), 0);
     stopped_[n] = true;
   }
   void start_node(int n) {
-    ASSERT_EQ(cluster_command("start " + std::to_string(n)), 0);
+    ASSERT_EQ(cluster_command("start", std::to_string(n)), 0);
     stopped_[n] = false;
   }
   void stop_zookeeper() {
-    ASSERT_EQ(cluster_command("stop zookeeper"), 0);
+    ASSERT_EQ(cluster_command("stop", "zookeeper"), 0);
     stopped_zookeeper_ = true;
   }
   void start_zookeeper() {
-    ASSERT_EQ(cluster_command("start zookeeper"), 0);
+    ASSERT_EQ(cluster_command("start", "zookeeper"), 0);
     stopped_zookeeper_ = false;
   }
-  int cluster_command(const std::string& verb_and_what) {
-    const std::string verb = verb_and_what.substr(0, verb_and_what.find(' '));
-    const std::string what = verb_and_what.substr(verb_and_what.find(' ') + 1);
+  int cluster_command(const std::string& verb, const std::string& what) {
     return run_command(cluster_script() + " " + verb + " " + cluster_["K2C_CLUSTER_DIR"] + " " +
                        what + " > /dev/null");
   }
