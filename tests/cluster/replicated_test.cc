@@ -105,8 +105,8 @@ TEST_F(ReplicatedTest, InsertsLandWithOneReplicaStoppedAndItCatchesUpWhenStarted
 
 // Without ZooKeeper a replicated table is read-only ("Code: 242 ... Table is in
 // readonly mode"): nothing is written and the batch is reported for retry.
-// Once ZooKeeper is back on its data and the replicas have their sessions
-// again, Lambda's retry lands every row once.
+// Once ZooKeeper is back on its data and the replicas have reconnected (the
+// table is writable again), Lambda's retry lands every row once.
 TEST_F(ReplicatedTest, WithZooKeeperStoppedTheBatchIsReportedForRetryAndLandsOnceWhenItIsBack) {
   create_replicated_orders();
   stop_zookeeper();
