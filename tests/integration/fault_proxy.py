@@ -6,12 +6,18 @@
 Listens on 127.0.0.1 (a free port, written to PORT_FILE) and forwards every
 request to 127.0.0.1:UPSTREAM_PORT, except INSERT requests, whose fate is read
 from PLAN_FILE each time: one word per line, the first line is used and
-removed ("pass", "reset" = close the connection with RST mid-body, "stall" =
-hold the request for 10 s without answering, "503" = answer 503 without
-forwarding); a line ending in "*" (e.g. "503*") is never removed. An empty
-plan means "pass". Faults are injected before anything reaches the server, so
-a faulted insert never writes. With INSERTS_LOG, every INSERT request appends
-one line there: its fate, its Content-Encoding ("-" if none), its
+removed. The fates:
+  pass   forward it and pass the answer on;
+  reset  close the connection with RST mid-body;
+  stall  hold the request for 10 s without answering;
+  503    answer 503 without forwarding;
+  lose   forward the whole request, wait for the server's whole answer, then
+         close the connection with RST without passing it on: the insert is
+         committed and its answer lost.
+A line ending in "*" (e.g. "503*") is never removed. An empty plan means
+"pass". Every fault but "lose" is injected before anything reaches the server,
+so such a faulted insert never writes. With INSERTS_LOG, every INSERT request
+appends one line there: its fate, its Content-Encoding ("-" if none), its
 Content-Length and its table, e.g. "pass gzip 10534 orders". Used only by the
 tests, on 127.0.0.1.
 """
@@ -147,7 +153,11 @@ def serve(conn):
                 conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: " +
                              str(len(msg)).encode() + b"\r\n\r\n" + msg)
                 continue
-            conn.sendall(forward(head, rest[:length]))
+            answer = forward(head, rest[:length])
+            if fault == "lose":
+                reset(conn)
+                return
+            conn.sendall(answer)
     except OSError:
         pass
     finally:
