@@ -5,8 +5,9 @@
 #include <chrono>
 #include <ctime>
 
-#include "http/http.h"
+#include "app/insert_settings.h"
 #include "base/identifier.h"
+#include "http/http.h"
 
 namespace k2c {
 namespace {
@@ -64,6 +65,21 @@ Function::Function(Config config, FunctionEnv env)
       route_cache_(config_.route_cache_ttl_seconds, [clock = &env.clock] {
         return std::chrono::steady_clock::time_point(std::chrono::microseconds(clock->monotonic_us()));
       }) {}
+
+Status Function::check_settings(const Deadline& deadline) {
+  if (config_.clickhouse_settings.empty()) return ok_status();
+  auto server_has = clickhouse_.settings_known(settings_to_look_up(config_), deadline);
+  if (!server_has.ok()) {
+    env_.log.write(fmt::format("{{\"level\":\"warning\",\"message\":{}}}", [&] {
+      std::string s;
+      append_json_string(s, "CLICKHOUSE_SETTINGS not checked at init: " +
+                                server_has.error().message);
+      return s;
+    }()));
+    return ok_status();
+  }
+  return check_configured_settings(config_, *server_has);
+}
 
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
                                             const Deadline& deadline) {
@@ -140,13 +156,23 @@ Status Function::write_group(std::span<const KinesisRecord> records,
 
   auto version = clickhouse_.version(deadline);
   if (!version.ok()) return std::move(version).error();
+  auto server_has = clickhouse_.settings_known(settings_to_look_up(config_), deadline);
+  if (!server_has.ok()) return std::move(server_has).error();
   auto plan = plan_for(database, r.table, deadline);
   if (!plan.ok()) return std::move(plan).error();
+  // Decided before anything is written: a table the server cannot be fed
+  // (a JSON column without input_format_binary_read_json_as_string) writes
+  // neither rows nor dead letters.
+  Settings row_settings;
+  if (auto st = add_insert_settings(config_, *server_has, *plan, database + "." + r.table,
+                                    row_settings);
+      !st.ok())
+    return st;
 
   const bool with_defaults = version->has_row_binary_with_defaults();
   encoder_.encode(records, which, **plan, with_defaults, encoded_);
 
-  std::vector<std::pair<std::string, std::string>> settings;
+  Settings settings;
   if (!encoded_.dead_letters.empty()) {
     if (auto st = ensure_dead_letter_table(deadline); !st.ok()) return st;
     // A retried batch may have written its dead letters already (the target
@@ -158,6 +184,10 @@ Status Function::write_group(std::span<const KinesisRecord> records,
     const auto failed_at = static_cast<uint32_t>(env_.clock.epoch_ms() / 1000);
     encode_dead_letters(records, encoded_.dead_letters, database + "." + r.table, failed_at,
                         dead_letter_body_);
+    if (auto st = add_insert_settings(config_, *server_has, nullptr, config_.dead_letter_table,
+                                      settings);
+        !st.ok())
+      return st;
     if (version->has_insert_deduplication_token())
       settings.emplace_back("insert_deduplication_token", dedup_token(records, which, "dead"));
     if (auto st = clickhouse_.insert(config_.clickhouse_database, config_.dead_letter_table,
@@ -172,7 +202,7 @@ Status Function::write_group(std::span<const KinesisRecord> records,
       if (!columns_sql_.empty()) columns_sql_ += ", ";
       columns_sql_ += (*plan)->columns()[c].quoted_name;
     }
-    settings.clear();
+    settings = row_settings;
     if (version->has_insert_deduplication_token())
       settings.emplace_back("insert_deduplication_token", dedup_token(records, which, r.table));
     if (auto st = clickhouse_.insert(database, r.table, columns_sql_, encoded_.format(),

@@ -50,6 +50,12 @@ class Function {
 
   Result<std::string> handle(const Invocation& invocation);
 
+  // At init, when CLICKHOUSE_SETTINGS is set: asks the server which of its
+  // names it has. A config error naming the variable when one is unknown;
+  // ok when the server cannot be asked now (then the same check runs
+  // before the first insert, and reports the batch instead).
+  Status check_settings(const Deadline& deadline);
+
  private:
   struct CachedPlan {
     std::unique_ptr<TablePlan> plan;
