@@ -14,6 +14,8 @@ struct EngineCase {
   const char* sql;  // an expression the engine casts to c.type, or nullptr
 };
 
+inline void PrintTo(const EngineCase& e, std::ostream* os) { PrintTo(e.c, os); }
+
 inline const EngineCase kSemistructuredCases[] = {
     // JSON: the object's text, as a String (input_format_binary_read_json_as_string=1).
     {{"JSON", R"({"a":[1,2]})", "0b7b2261223a5b312c325d7d"}, R"('{"a":[1,2]}')"},
@@ -26,7 +28,9 @@ inline const EngineCase kSemistructuredCases[] = {
     // Variant: the index in the sorted list, then the value; 255 = NULL.
     {{"Variant(Int64, String)", "\"abc\"", "0103616263"}, "'abc'"},
     {{"Variant(Int64, String)", "42", "002a00000000000000"}, "42::Int64"},
-    {{"Variant(Int64, String)", "\"42\"", "01023432"}, "'42'"},  // String is listed: it wins
+    // String is listed: it wins. (The engine's CAST of the text '42' parses
+    // it as Int64 first; a JSON string stays a string here.)
+    {{"Variant(Int64, String)", "\"42\"", "01023432"}, nullptr},
     {{"Variant(Int64, String)", "null", "ff"}, "NULL"},
     {{"Variant(Int64, String)", "1.5", "0103312e35"}, "'1.5'"},  // no float: the number's text
     {{"Variant(Float64, Int64, String)", "1.5", "00000000000000f83f"}, "1.5::Float64"},

@@ -1,6 +1,7 @@
 // Harness of the ClickHouse 26.7 tests: BootstrapTest (tests/integration/
 // harness.h) pointed at the chDB front end (front_end.js, started by the
-// k2c_modern CTest fixture), with dynalite from the k2c_servers fixture.
+// k2c_modern CTest fixture, with a dynalite of its own: K2C_SERVERS_ENV is
+// that fixture's env file here).
 //
 // Also the engine as an oracle: engine_bytes() runs a query and returns its
 // answer's bytes (SELECT ... FORMAT RowBinary: the engine's own encoding),
@@ -52,9 +53,9 @@ inline std::string engine(const std::string& sql) {
 class ModernTest : public BootstrapTest {
  protected:
   void SetUp() override {
-    env_ = read_servers_env();
+    env_ = modern_env();
     dynamo_ = env_["K2C_DYNAMODB_URL"];
-    modern_ = modern_env();
+    modern_ = env_;
     url_ = modern_["K2C_MODERN_URL"];
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     name_ = std::string("m_") + info->name();
