@@ -84,18 +84,23 @@ std::string url_decoded(std::string_view s) {
 // A ClickHouse that knows one version and the tables `orders` and `clicks`
 // (`id UInt32, note String DEFAULT 'none'`), accepts every statement, and
 // fails the INSERTs whose query names a table listed in `failing_inserts`.
+// `extra_column` adds a third DESCRIBE row; `settings` answers the
+// system.settings look-up (names, one a line).
 struct FakeClickHouse {
   std::string version = "24.8.1.1";
   std::vector<std::string> failing_inserts;
+  std::string extra_column;
+  std::string settings;
 
   Result<HttpResponse> operator()(const Recorded& r) const {
     const std::string query = url_decoded(r.url);
     if (r.body == "SELECT version()") return ok(version + "\n");
+    if (r.body.rfind("SELECT name FROM system.settings", 0) == 0) return ok(settings);
     if (r.body.rfind("DESCRIBE TABLE", 0) == 0)
       return ok(R"({"name":"id","type":"UInt32","default_type":"","default_expression":""})"
                 "\n"
                 R"({"name":"note","type":"String","default_type":"DEFAULT","default_expression":"'none'"})"
-                "\n");
+                "\n" + extra_column);
     if (r.body.rfind("SELECT sequence_number", 0) == 0) return ok("");
     for (const auto& t : failing_inserts) {
       if (query.find("INSERT INTO `default`.`" + t + "`") != std::string::npos) {
@@ -217,6 +222,40 @@ TEST(Function, DedupTokensNameTheStreamRangeAndDifferPerTable) {
   EXPECT_NE(token(inserts[0]), token(inserts[1]));
   // first and last sequence number of the group, and its record count
   EXPECT_NE(token(inserts[1]).find("-7-9-2"), std::string::npos) << token(inserts[1]);
+}
+
+TEST(Function, AJsonTableGetsJsonAsTextWhereTheServerHasTheSetting) {
+  Harness h;
+  h.server.extra_column = R"({"name":"doc","type":"JSON","default_type":"","default_expression":""})";
+  h.server.settings = "input_format_binary_read_json_as_string\n";
+  auto answer = h.function.handle(event({{"orders", "1", R"({"id":1,"doc":{"a":1}})"}}, h.in_seconds(60)));
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(*answer, R"({"batchItemFailures":[]})");
+  auto inserts = h.inserts();
+  ASSERT_EQ(inserts.size(), 1u);
+  EXPECT_NE(inserts[0].find("&input_format_binary_read_json_as_string=1"), std::string::npos)
+      << inserts[0];
+}
+
+TEST(Function, AJsonTableTheServerCannotFeedIsRefusedOnceAndNothingIsWritten) {
+  Harness h;
+  h.server.extra_column = R"({"name":"doc","type":"JSON","default_type":"","default_expression":""})";
+  auto answer = h.function.handle(
+      event({{"orders", "1", R"({"id":1,"doc":{"a":1}})"}, {"orders", "2", "not json"}},
+            h.in_seconds(60)));
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(*answer, R"({"batchItemFailures":[{"itemIdentifier":"1"}]})");
+  EXPECT_TRUE(h.inserts().empty()) << "neither rows nor dead letters";
+  EXPECT_EQ(h.clock.slept_ms, 0) << "a permanent refusal is not retried";
+  size_t errors = 0;
+  for (const auto& line : h.log.lines) {
+    if (line.find("\"level\":\"error\"") == std::string::npos) continue;
+    ++errors;
+    EXPECT_NE(line.find("\"kind\":\"permanent\""), std::string::npos) << line;
+    EXPECT_NE(line.find("`doc`"), std::string::npos) << line;
+    EXPECT_NE(line.find("input_format_binary_read_json_as_string"), std::string::npos) << line;
+  }
+  EXPECT_EQ(errors, 1u);
 }
 
 TEST(Function, NoDedupTokenOnServersWithoutTheSetting) {
