@@ -47,7 +47,8 @@ Status add_insert_settings(const Config& config, const std::set<std::string>& se
                         "unsupported_setting");
     out.emplace_back(kAsyncInsert, "1");
     out.emplace_back(kWaitForAsyncInsert, "1");
-    if (server_has.contains(kAsyncInsertDeduplicate)) out.emplace_back(kAsyncInsertDeduplicate, "1");
+    if (server_has.contains(kAsyncInsertDeduplicate))
+      out.emplace_back(kAsyncInsertDeduplicate, "1");
   }
   if (auto st = check_configured_settings(config, server_has); !st.ok()) {
     Error e = std::move(st).error();

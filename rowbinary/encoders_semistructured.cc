@@ -20,7 +20,8 @@ namespace k2c {
 namespace {
 
 std::string_view trim_ws(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
     s.remove_suffix(1);
   return s;
 }
@@ -75,18 +76,21 @@ class VariantEncoder final : public Encoder {
     if (int i = first([](TypeId f) { return f == TypeId::String; }); i >= 0)
       return put(i, out, [&](const Encoder& e) { return e.from_string(s, out); });
     for (size_t i = 0; i < alternatives_.size(); ++i) {
-      if (try_put(static_cast<int>(i), out, [&](const Encoder& e) { return e.from_string(s, out); }))
+      if (try_put(static_cast<int>(i), out,
+                  [&](const Encoder& e) { return e.from_string(s, out); }))
         return ok_status();
     }
-    return reject("a string one of the alternatives takes", "\"" + std::string(s.substr(0, 80)) + "\"");
+    return reject("a string one of the alternatives takes",
+                  "\"" + std::string(s.substr(0, 80)) + "\"");
   }
 
   Status from_number(std::string_view n, std::string& out) const override {
-    for (auto wanted : {is_integer, is_float, is_decimal,
-                        +[](TypeId f) { return f == TypeId::String; }}) {
+    for (auto wanted :
+         {is_integer, is_float, is_decimal, +[](TypeId f) { return f == TypeId::String; }}) {
       for (size_t i = 0; i < alternatives_.size(); ++i) {
         if (!wanted(families_[i])) continue;
-        if (try_put(static_cast<int>(i), out, [&](const Encoder& e) { return e.from_number(n, out); }))
+        if (try_put(static_cast<int>(i), out,
+                    [&](const Encoder& e) { return e.from_number(n, out); }))
           return ok_status();
       }
     }
@@ -151,8 +155,8 @@ class VariantEncoder final : public Encoder {
 
 // Binary type encoding (the "Data types binary encoding" page).
 namespace type_code {
-constexpr char kNothing = 0x00, kUInt64 = 0x04, kInt64 = 0x0a, kFloat64 = 0x0e,
-               kString = 0x15, kArray = 0x1e, kMap = 0x27, kDynamic = 0x2b, kBool = 0x2d;
+constexpr char kNothing = 0x00, kUInt64 = 0x04, kInt64 = 0x0a, kFloat64 = 0x0e, kString = 0x15,
+               kArray = 0x1e, kMap = 0x27, kDynamic = 0x2b, kBool = 0x2d;
 // Dynamic's parameter: max_types, as the server writes a nested Dynamic.
 constexpr char kDefaultMaxTypes = 32;
 }  // namespace type_code
@@ -209,7 +213,8 @@ class DynamicEncoder final : public Encoder {
   Status from_object(simdjson::ondemand::object o, std::string& out) const override {
     size_t count = 0;
     if (auto e = o.count_fields().get(count)) return invalid_json(e);
-    out.append({type_code::kMap, type_code::kString, type_code::kDynamic, type_code::kDefaultMaxTypes});
+    out.append(
+        {type_code::kMap, type_code::kString, type_code::kDynamic, type_code::kDefaultMaxTypes});
     put_varint(out, count);
     for (auto field : o) {
       std::string_view key;
@@ -233,7 +238,9 @@ class DynamicEncoder final : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Encoder> make_json_encoder(const TypeNode& t) { return std::make_unique<JsonEncoder>(t); }
+std::unique_ptr<Encoder> make_json_encoder(const TypeNode& t) {
+  return std::make_unique<JsonEncoder>(t);
+}
 std::unique_ptr<Encoder> make_variant_encoder(const TypeNode& t) {
   return std::make_unique<VariantEncoder>(t);
 }

@@ -49,9 +49,10 @@ TEST(InsertSettings, JsonTableIsRefusedByAServerWithoutTheSetting) {
   auto st = add_insert_settings(config(), {"async_insert"}, &p, "db.t", s);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().kind, ErrorKind::permanent);
-  for (const char* part : {"db.t", "`doc`", "JSON(max_dynamic_paths=2)",
-                           "input_format_binary_read_json_as_string"})
-    EXPECT_NE(st.error().message.find(part), std::string::npos) << part << ": " << st.error().message;
+  for (const char* part :
+       {"db.t", "`doc`", "JSON(max_dynamic_paths=2)", "input_format_binary_read_json_as_string"})
+    EXPECT_NE(st.error().message.find(part), std::string::npos)
+        << part << ": " << st.error().message;
 }
 
 TEST(InsertSettings, LegacyObjectJsonNeedsNoSetting) {
@@ -63,9 +64,9 @@ TEST(InsertSettings, LegacyObjectJsonNeedsNoSetting) {
 
 TEST(InsertSettings, AsyncInsertsAlwaysWaitAndDeduplicateWhereTheServerCan) {
   Settings s;
-  ASSERT_TRUE(add_insert_settings(config({{"CLICKHOUSE_ASYNC_INSERT", "1"}}), kModern, nullptr,
-                                  "dl", s)
-                  .ok());
+  ASSERT_TRUE(
+      add_insert_settings(config({{"CLICKHOUSE_ASYNC_INSERT", "1"}}), kModern, nullptr, "dl", s)
+          .ok());
   EXPECT_EQ(s, (Settings{{"async_insert", "1"},
                          {"wait_for_async_insert", "1"},
                          {"async_insert_deduplicate", "1"}}));

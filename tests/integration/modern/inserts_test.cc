@@ -18,8 +18,9 @@ const std::string kRetryFirst =
     "\"495900010000000000000000000000000000000000000000\"}]}";
 
 TEST_F(ModernTest, MissingValuesTakeTheirDefaultsPerValue) {
-  query("CREATE TABLE t (id UInt32, note String DEFAULT 'none', n UInt32 DEFAULT id * 10, "
-        "x Nullable(String)) ENGINE = MergeTree ORDER BY id");
+  query(
+      "CREATE TABLE t (id UInt32, note String DEFAULT 'none', n UInt32 DEFAULT id * 10, "
+      "x Nullable(String)) ENGINE = MergeTree ORDER BY id");
   put_route(kStream, "t");
   auto run = replay({event_file(kStream, {R"({"id":1,"note":"x","n":5,"x":"a"})", R"({"id":2})",
                                           R"({"id":3,"note":null,"n":null})"})});
@@ -33,8 +34,9 @@ TEST_F(ModernTest, MissingValuesTakeTheirDefaultsPerValue) {
 }
 
 TEST_F(ModernTest, RetriedBatchWhoseAnswerWasLostLandsOnce) {
-  query("CREATE TABLE t (id UInt32) ENGINE = MergeTree ORDER BY id "
-        "SETTINGS non_replicated_deduplication_window = 100");
+  query(
+      "CREATE TABLE t (id UInt32) ENGINE = MergeTree ORDER BY id "
+      "SETTINGS non_replicated_deduplication_window = 100");
   put_route(kStream, "t");
   const std::string ev = event_file(kStream, {R"({"id":1})", R"({"id":2})", R"({"id":3})"});
   plan("lose\n");  // the first insert commits, then its connection closes unanswered
@@ -64,7 +66,8 @@ TEST_F(ModernTest, ZstdLz4AndGzipBodiesLand) {
     put_route(kStream, table);
     std::vector<std::string> payloads;
     for (int i = 0; i < 200; ++i)
-      payloads.push_back(R"({"id":)" + std::to_string(++id) + R"(,"s":"row text that compresses\n\n"})");
+      payloads.push_back(R"({"id":)" + std::to_string(++id) +
+                         R"(,"s":"row text that compresses\n\n"})");
     auto run = replay({event_file(kStream, payloads, codec)},
                       {std::string("CLICKHOUSE_COMPRESSION=") + codec});
     ASSERT_EQ(run.exit_code, 0) << log_;
@@ -83,8 +86,8 @@ TEST_F(ModernTest, ZstdLz4AndGzipBodiesLand) {
 TEST_F(ModernTest, AsyncInsertsWaitAndDeduplicate) {
   query("CREATE TABLE t (id UInt32) ENGINE = MergeTree ORDER BY id");
   put_route(kStream, "t");
-  auto run = replay({event_file(kStream, {R"({"id":1})", R"({"id":2})"})},
-                    {"CLICKHOUSE_ASYNC_INSERT=1"});
+  auto run =
+      replay({event_file(kStream, {R"({"id":1})", R"({"id":2})"})}, {"CLICKHOUSE_ASYNC_INSERT=1"});
   ASSERT_EQ(run.exit_code, 0) << log_;
   EXPECT_EQ(run.results[0]["body"], kNoFailures) << log_;
   EXPECT_EQ(query("SELECT count() FROM t FORMAT TabSeparated"), "2\n");
@@ -129,7 +132,8 @@ TEST_F(ModernTest, PermanentErrorIsReportedOnceWithoutRetries) {
   EXPECT_EQ(run.results[0]["body"], kRetryFirst) << log_;
   EXPECT_NE(log_.find("\"kind\":\"permanent\""), std::string::npos) << log_;
   EXPECT_NE(log_.find("UNKNOWN_TABLE"), std::string::npos) << log_;
-  EXPECT_EQ(log_.find("attempts)"), std::string::npos) << "a permanent error is not retried: " << log_;
+  EXPECT_EQ(log_.find("attempts)"), std::string::npos)
+      << "a permanent error is not retried: " << log_;
 }
 
 }  // namespace

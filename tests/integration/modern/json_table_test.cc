@@ -24,26 +24,29 @@ std::vector<json> json_lines(const std::string& body) {
 }
 
 TEST_F(ModernTest, JsonTableLandsItsRows) {
-  query("CREATE TABLE events (id UInt32, doc JSON, hints JSON(max_dynamic_paths=4, a UInt32)) "
-        "ENGINE = MergeTree ORDER BY id");
+  query(
+      "CREATE TABLE events (id UInt32, doc JSON, hints JSON(max_dynamic_paths=4, a UInt32)) "
+      "ENGINE = MergeTree ORDER BY id");
   put_route(kStream, "events");
-  auto run = replay({event_file(kStream, {R"({"id":1,"doc":{"a":1,"b":{"c":"x"}},"hints":{"a":5}})",
-                                          R"({"id":2,"doc":{"n":[1,2],"s":"é"}})",
-                                          R"({"id":3,"doc":"not an object"})"})});
+  auto run = replay({event_file(
+      kStream, {R"({"id":1,"doc":{"a":1,"b":{"c":"x"}},"hints":{"a":5}})",
+                R"({"id":2,"doc":{"n":[1,2],"s":"é"}})", R"({"id":3,"doc":"not an object"})"})});
   ASSERT_EQ(run.exit_code, 0) << log_;
   ASSERT_EQ(run.results.size(), 1u) << log_;
   EXPECT_EQ(run.results[0]["body"], kNoFailures) << log_;
 
-  auto rows = json_lines(query("SELECT id, toString(doc) AS d, toString(hints) AS h FROM events "
-                               "ORDER BY id FORMAT JSONEachRow"));
+  auto rows =
+      json_lines(query("SELECT id, toString(doc) AS d, toString(hints) AS h FROM events "
+                       "ORDER BY id FORMAT JSONEachRow"));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(json::parse(rows[0]["d"].get<std::string>()), json::parse(R"({"a":1,"b":{"c":"x"}})"));
   EXPECT_EQ(json::parse(rows[0]["h"].get<std::string>()), json::parse(R"({"a":5})"));
   EXPECT_EQ(json::parse(rows[1]["d"].get<std::string>()), json::parse(R"({"n":[1,2],"s":"é"})"));
   EXPECT_EQ(rows[1]["h"], R"({"a":0})") << "a missing JSON value takes the column's default";
 
-  auto dead = json_lines(query("SELECT error_kind, error_message FROM kinesis_dead_letter "
-                               "FORMAT JSONEachRow"));
+  auto dead =
+      json_lines(query("SELECT error_kind, error_message FROM kinesis_dead_letter "
+                       "FORMAT JSONEachRow"));
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0]["error_kind"], "value_rejected");
   EXPECT_NE(dead[0]["error_message"].get<std::string>().find("JSON object"), std::string::npos);
@@ -56,12 +59,13 @@ TEST_F(ModernTest, JsonTableLandsItsRows) {
 }
 
 TEST_F(ModernTest, VariantAndDynamicColumnsLandTheirValues) {
-  query("CREATE TABLE mixed (id UInt32, v Variant(String, Int64, Array(Int64)), d Dynamic) "
-        "ENGINE = MergeTree ORDER BY id");
+  query(
+      "CREATE TABLE mixed (id UInt32, v Variant(String, Int64, Array(Int64)), d Dynamic) "
+      "ENGINE = MergeTree ORDER BY id");
   put_route(kStream, "mixed");
-  auto run = replay({event_file(kStream, {R"({"id":1,"v":"a","d":{"k":[1,"x",true]}})",
-                                          R"({"id":2,"v":7,"d":2.5})",
-                                          R"({"id":3,"v":[1,2],"d":null})"})});
+  auto run = replay(
+      {event_file(kStream, {R"({"id":1,"v":"a","d":{"k":[1,"x",true]}})",
+                            R"({"id":2,"v":7,"d":2.5})", R"({"id":3,"v":[1,2],"d":null})"})});
   ASSERT_EQ(run.exit_code, 0) << log_;
   EXPECT_EQ(run.results[0]["body"], kNoFailures) << log_;
   EXPECT_EQ(query("SELECT id, variantType(v), toString(v), dynamicType(d), toString(d), isNull(d) "

@@ -79,9 +79,11 @@ class ModernTest : public BootstrapTest {
       body += R"({"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"pk","sequenceNumber":")" +
               seq + R"(","data":")" + base64_encode(payloads[i]) +
               R"(","approximateArrivalTimestamp":1700000000.5},"eventSource":"aws:kinesis",)"
-              R"("eventVersion":"1.0","eventID":"shardId-000000000000:)" + seq +
+              R"("eventVersion":"1.0","eventID":"shardId-000000000000:)" +
+              seq +
               R"(","eventName":"aws:kinesis:record","invokeIdentityArn":"arn:aws:iam::1:role/r",)"
-              R"("awsRegion":"eu-west-1","eventSourceARN":")" + arn + R"("})";
+              R"("awsRegion":"eu-west-1","eventSourceARN":")" +
+              arn + R"("})";
     }
     body += "]}";
     const std::string path = ::testing::TempDir() + name_ + tag + "-event.json";

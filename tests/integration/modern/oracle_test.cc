@@ -43,8 +43,9 @@ std::string round_trip(const std::string& type, const std::string& hex) {
       "?query=" + url_encode(query) + "&input_format_binary_read_json_as_string=1", from_hex(hex));
   EXPECT_EQ(r.status, 200) << type << " <- " << hex << ": " << r.body;
   if (r.status != 200) return "";
-  return to_hex(engine("SELECT v FROM oracle.t SETTINGS output_format_binary_write_json_as_string = 1 "
-                       "FORMAT RowBinary"));
+  return to_hex(
+      engine("SELECT v FROM oracle.t SETTINGS output_format_binary_write_json_as_string = 1 "
+             "FORMAT RowBinary"));
 }
 
 class EngineOracle : public ::testing::TestWithParam<EngineCase> {
@@ -58,9 +59,9 @@ class EngineOracle : public ::testing::TestWithParam<EngineCase> {
 TEST_P(EngineOracle, CastGivesOurBytes) {
   const Case& c = GetParam().c;
   if (c.hex == nullptr || GetParam().sql == nullptr) GTEST_SKIP() << "no expression for this row";
-  const std::string bytes = engine(
-      "SELECT CAST(" + std::string(GetParam().sql) + ", " + sql_quoted(c.type) +
-      ") SETTINGS output_format_binary_write_json_as_string = 1 FORMAT RowBinary");
+  const std::string bytes =
+      engine("SELECT CAST(" + std::string(GetParam().sql) + ", " + sql_quoted(c.type) +
+             ") SETTINGS output_format_binary_write_json_as_string = 1 FORMAT RowBinary");
   EXPECT_EQ(to_hex(bytes), c.hex) << c.type << " <- " << c.json;
 }
 
