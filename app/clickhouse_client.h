@@ -39,6 +39,11 @@ struct ServerVersion {
   bool has_insert_deduplication_token() const { return major > 22 || (major == 22 && minor >= 2); }
 };
 
+// The columns in a DESCRIBE TABLE ... FORMAT JSONEachRow answer. Never
+// throws: a malformed answer (not JSON, a missing or non-string field) is
+// ErrorKind::transient, as a server or proxy in trouble sends it.
+Result<std::vector<ColumnInfo>> parse_describe_answer(std::string_view body);
+
 class ClickHouseClient {
  public:
   // `http` and `clock` must outlive the client.

@@ -114,6 +114,25 @@ Result<std::optional<Route>> parse_get_item_response(long status, std::string_vi
           route_of + ": database name " + single_quoted(*database) + " is not a valid identifier");
     route.database = std::move(*database);
   }
+  if (item->contains("format")) {
+    auto format = string_attribute(*item, "format");
+    if (format && *format == "json") route.format = PayloadFormat::json;
+    else if (format && *format == "text") route.format = PayloadFormat::text;
+    else
+      return make_error(ErrorKind::permanent,
+                        route_of + ": attribute 'format' must be the string \"json\" or \"text\"");
+  }
+  if (item->contains("table_field")) {
+    auto field = string_attribute(*item, "table_field");
+    if (!field || (!field->empty() && !is_identifier(*field)))
+      return make_error(ErrorKind::permanent,
+                        route_of + ": attribute 'table_field' must be a string naming a payload key "
+                                   "that is a valid identifier");
+    if (route.format == PayloadFormat::text && !field->empty())
+      return make_error(ErrorKind::permanent,
+                        route_of + ": 'table_field' needs format \"json\" (a text payload has no keys)");
+    route.table_field = std::move(*field);
+  }
   return std::optional<Route>(std::move(route));
 }
 

@@ -12,6 +12,10 @@
 // A second, small table: the cost of request compression (Compressor, as
 // CLICKHOUSE_COMPRESSION uses it) on the pipeline's body, for batches of
 // 1,000 records and more.
+// Then Google Benchmark's cases (bench/adversarial.cc): bytes/s of the batch
+// encoder on 1 MiB worst-case records. With --benchmark_* flags (e.g.
+// --benchmark_filter=adversarial) only those run.
+#include <benchmark/benchmark.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -27,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/adversarial.h"
 #include "bench/alloc_counter.h"
 #include "bench/naive.h"
 #include "bench/schemas.h"
@@ -254,9 +259,12 @@ int main(int argc, char** argv) {
   double rep_seconds = 0.2;
   std::vector<size_t> sizes = {100, 1000, 5000};
   std::string only;
+  std::vector<char*> gbench_args = {argv[0]};  // Google Benchmark's own flags
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--quick") {
+    if (a.rfind("--benchmark_", 0) == 0) {
+      gbench_args.push_back(argv[i]);
+    } else if (a == "--quick") {
       reps = 3;
       rep_seconds = 0.05;
     } else if (a.rfind("--reps=", 0) == 0) {
@@ -271,12 +279,23 @@ int main(int argc, char** argv) {
       std::string item;
       while (std::getline(ss, item, ',')) sizes.push_back(std::stoul(item));
     } else {
-      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME] [--calls=N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME] [--calls=N] [--benchmark_...]\n", argv[0]);
       return 2;
     }
   }
   try {
-    return k2c::bench::run(reps, rep_seconds, sizes, only);
+    int rc = 0;
+    if (gbench_args.size() == 1) rc = k2c::bench::run(reps, rep_seconds, sizes, only);
+    // Not with --only or --calls: those profile one case of the tables.
+    if (only.empty() && k2c::bench::g_fixed_calls == 0) {
+      k2c::bench::register_adversarial_benchmarks();
+      int gbench_argc = static_cast<int>(gbench_args.size());
+      benchmark::Initialize(&gbench_argc, gbench_args.data());
+      std::printf("\n");
+      benchmark::RunSpecifiedBenchmarks();
+      benchmark::Shutdown();
+    }
+    return rc;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench: %s\n", e.what());
     return 1;

@@ -159,7 +159,23 @@ bool base64_avx2_available() noexcept { return kHaveAvx2; }
 }  // namespace detail
 
 bool base64_decode(std::string_view in, std::string& buffer, size_t padding, size_t& size) {
-  return kHaveAvx2 ? decode<true>(in, buffer, padding, size) : decode<false>(in, buffer, padding, size);
+  if (kHaveAvx2 ? decode<true>(in, buffer, padding, size) : decode<false>(in, buffer, padding, size))
+    return true;
+  // Lenient second try, on the failure path only: line breaks (MIME-style
+  // 76-column lines) removed and missing '=' padding added.
+  std::string clean;
+  clean.reserve(in.size() + 3);
+  for (char c : in)
+    if (c != '\n' && c != '\r') clean.push_back(c);
+  if (clean.size() % 4 != 0) {
+    // Only fully unpadded text is padded: "Zg=" stays an error.
+    if (clean.size() % 4 == 1 || clean.find('=') != std::string::npos) return false;
+    while (clean.size() % 4 != 0) clean.push_back('=');
+  } else if (clean.size() == in.size()) {
+    return false;  // nothing was repaired: the strict answer stands
+  }
+  return kHaveAvx2 ? decode<true>(clean, buffer, padding, size)
+                   : decode<false>(clean, buffer, padding, size);
 }
 
 }  // namespace k2c

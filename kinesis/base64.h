@@ -16,7 +16,10 @@
 namespace k2c {
 
 // Returns false on any character outside the alphabet, bad length or bad
-// padding. On success `size` is the decoded length.
+// padding. Line breaks (CR, LF) and missing '=' padding are accepted, as
+// lenient decoders do; that repair runs only after the strict decode failed,
+// so well-formed input pays nothing for it. On success `size` is the decoded
+// length.
 bool base64_decode(std::string_view in, std::string& buffer, size_t padding, size_t& size);
 
 namespace detail {

@@ -25,6 +25,42 @@ ROUTES_TABLE = "kinesis-clickhouse-routes"
 DEAD_LETTER_TABLE = "kinesis_dead_letter"
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def load_event(path):
+    """The event file's bytes, without a leading UTF-8 byte-order mark.
+
+    Files written on Windows (the .NET Lambda tools' samples) start with one;
+    Lambda itself never sends it, so the tool drops it rather than bootstrap.
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    return data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+
+
+def stage_events(paths, directory):
+    """The event files to hand the emulator: each file with a byte-order mark
+    is written without it under `directory` (one sub-directory per file, so
+    the batch keeps its file name in the report); the others as they are."""
+    staged = []
+    for i, path in enumerate(paths):
+        try:
+            data = load_event(path)
+        except OSError:
+            staged.append(path)  # the emulator reports it, as any unreadable event
+            continue
+        if os.path.getsize(path) == len(data):
+            staged.append(path)
+            continue
+        copy = os.path.join(directory, str(i), os.path.basename(path))
+        os.makedirs(os.path.dirname(copy))
+        with open(copy, "wb") as f:
+            f.write(data)
+        staged.append(copy)
+    return staged
+
+
 def read_env(path):
     env = {}
     with open(path) as f:
@@ -67,8 +103,9 @@ def setup(servers, routes):
             time.sleep(0.02)
     for r in routes:
         item = {"stream_arn": {"S": r["stream_arn"]}, "table": {"S": r["table"]}}
-        if r.get("database"):
-            item["database"] = {"S": r["database"]}
+        for optional in ("database", "format", "table_field"):
+            if r.get(optional):
+                item[optional] = {"S": r[optional]}
         ddb.put_item(TableName=ROUTES_TABLE, Item=item)
 
 
@@ -106,7 +143,8 @@ def main():
     try:
         servers = read_env(os.path.join(a.servers_dir, "env"))
         setup(servers, routes)
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out, tempfile.TemporaryDirectory() as staging:
+            events = stage_events(events, staging)
             cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"),
                    "--bootstrap", a.bootstrap, "--json-out", out.name,
                    "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",

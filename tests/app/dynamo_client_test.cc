@@ -111,3 +111,30 @@ TEST(GetItemResponse, AuthFailureIsPermanent) {
 
 }  // namespace
 }  // namespace k2c
+
+namespace k2c {
+namespace {
+
+TEST(GetItemResponse, FormatAndTableFieldAreRead) {
+  auto r = parse(200, R"({"Item":{"table":{"S":"logs"},"format":{"S":"text"}}})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)->format, PayloadFormat::text);
+  r = parse(200, R"({"Item":{"table":{"S":"events"},"table_field":{"S":"kind"}}})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)->format, PayloadFormat::json);
+  EXPECT_EQ((*r)->table_field, "kind");
+}
+
+TEST(GetItemResponse, BadFormatOrTableFieldIsPermanent) {
+  for (const char* body : {R"({"Item":{"table":{"S":"t"},"format":{"S":"csv"}}})",
+                           R"({"Item":{"table":{"S":"t"},"format":{"N":"1"}}})",
+                           R"({"Item":{"table":{"S":"t"},"table_field":{"S":"a b"}}})",
+                           R"({"Item":{"table":{"S":"t"},"table_field":{"S":"k"},"format":{"S":"text"}}})"}) {
+    auto r = parse(200, body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().kind, ErrorKind::permanent) << body;
+  }
+}
+
+}  // namespace
+}  // namespace k2c

@@ -57,6 +57,14 @@ TEST(Base64, RejectsBadLengthCharactersAndPadding) {
     EXPECT_FALSE(run(base64_decode, in).ok) << in;
 }
 
+TEST(Base64, AcceptsLineBreaksAndMissingPadding) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"Zg", "f"}, {"Zm8", "fo"}, {"Zm9vYg", "foob"}, {"Zm9v\nYmFy", "foobar"},
+      {"Zm9v\r\nYmE=", "fooba"}, {"Zm9vYmFy\n", "foobar"}, {"Zm\n9vYg", "foob"}};
+  for (const auto& [in, want] : cases) EXPECT_EQ(run(base64_decode, in), (Decoded{true, want})) << in;
+  for (const char* in : {"Z", "Zm9vY", "Zg=\n", "Zm 9v", "Zh"}) EXPECT_FALSE(run(base64_decode, in).ok) << in;
+}
+
 TEST(Base64, KeepsPaddingBytesAfterTheData) {
   std::string buffer;
   size_t size = 0;
