@@ -5,43 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/clickhouse_errors.h"
 #include "base/identifier.h"
 
 namespace k2c {
 namespace {
-
-// Server exception codes that retrying the same request cannot fix.
-constexpr int kPermanentCodes[] = {
-    16,   // NO_SUCH_COLUMN_IN_TABLE
-    27,   // CANNOT_PARSE_INPUT_ASSERTION_FAILED
-    33,   // CANNOT_READ_ALL_DATA
-    36,   // BAD_ARGUMENTS
-    44,   // ILLEGAL_COLUMN
-    47,   // UNKNOWN_IDENTIFIER
-    53,   // TYPE_MISMATCH
-    60,   // UNKNOWN_TABLE
-    62,   // SYNTAX_ERROR
-    73,   // UNKNOWN_FORMAT
-    81,   // UNKNOWN_DATABASE
-    89,   // UNKNOWN_COMPRESSION_METHOD: the server cannot decode our Content-Encoding
-    115,  // UNKNOWN_SETTING
-    164,  // READONLY
-    192,  // UNKNOWN_USER
-    193,  // WRONG_PASSWORD
-    194,  // REQUIRED_PASSWORD
-    195,  // IP_ADDRESS_NOT_ALLOWED
-    497,  // ACCESS_DENIED
-    516,  // AUTHENTICATION_FAILED
-};
-
-int exception_code(std::string_view body) {
-  auto pos = body.find("Code: ");
-  if (pos == std::string_view::npos) return -1;
-  int code = -1;
-  const char* b = body.data() + pos + 6;
-  std::from_chars(b, body.data() + body.size(), code);
-  return code;
-}
 
 std::string excerpt(std::string_view body) {
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.remove_suffix(1);
@@ -85,15 +53,6 @@ Result<std::vector<ColumnInfo>> parse_describe_answer(std::string_view body) {
   return columns;
 }
 
-Error classify_clickhouse_error(long status, std::string_view body) {
-  const int code = exception_code(body);
-  bool permanent = status == 401 || status == 403;
-  for (int c : kPermanentCodes) permanent = permanent || code == c;
-  std::string msg = "ClickHouse answered HTTP " + std::to_string(status) + ": " + excerpt(body);
-  return make_error(permanent ? ErrorKind::permanent : ErrorKind::transient, std::move(msg),
-                    ErrorCode::clickhouse_error);
-}
-
 ClickHouseClient::ClickHouseClient(const Config& config, HttpTransport& http, Clock& clock)
     : url_(config.clickhouse_url),
       http_(http),
@@ -127,7 +86,8 @@ Result<std::string> ClickHouseClient::post(const std::string& url, std::string_v
     Error error{ErrorKind::transient, ""};
     if (resp.ok()) {
       if (resp->status == 200) return std::move(resp->body);
-      error = classify_clickhouse_error(resp->status, resp->body);
+      error = classify_clickhouse_error(resp->status, resp->body,
+                                        resp->header("x-clickhouse-exception-code"));
     } else {
       error = std::move(resp).error();
       error.message = "ClickHouse: " + error.message;
@@ -168,6 +128,30 @@ Result<ServerVersion> ClickHouseClient::version(const Deadline& deadline) {
   version_ = v;
   have_version_ = true;
   return v;
+}
+
+Result<std::set<std::string>> ClickHouseClient::settings_known(
+    const std::vector<std::string>& names, const Deadline& deadline) {
+  if (have_settings_) return settings_;
+  std::string sql = "SELECT name FROM system.settings WHERE name IN (";
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!is_setting_name(names[i])) continue;  // never SQL text: only [a-z0-9_]
+    sql += (sql.back() == '(' ? "'" : ",'") + names[i] + "'";
+  }
+  sql += ") FORMAT TabSeparated";
+  if (sql.find("IN ()") != std::string::npos) return std::set<std::string>{};
+  auto body = query(sql, deadline);
+  if (!body.ok()) return std::move(body).error();
+  std::set<std::string> found;
+  std::string_view rest = *body;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    if (nl != 0) found.emplace(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+  }
+  settings_ = std::move(found);
+  have_settings_ = true;
+  return settings_;
 }
 
 Status ClickHouseClient::insert(std::string_view database, std::string_view table,

@@ -2,11 +2,12 @@
 //
 // One HttpTransport (one kept-alive connection) per process. Credentials go in
 // the X-ClickHouse-User / X-ClickHouse-Key headers, never in URLs or
-// messages. Errors are classified by the server's exception code:
-// ErrorKind::permanent for what retrying cannot fix (unknown table or
-// column, syntax, authentication, access), ErrorKind::transient for the
-// rest (server down, 5xx, timeouts, too many parts, memory limits), with a
-// bounded retry and backoff inside the invocation deadline.
+// messages. Errors are classified by the server's exception code
+// (app/clickhouse_errors.h): ErrorKind::permanent for what retrying cannot
+// fix (unknown table or column, type mismatch, authentication, access) is
+// returned at once; ErrorKind::transient (server down, timeouts, too many
+// parts, memory limits) gets a bounded retry with backoff inside the
+// invocation deadline.
 //
 // Insert bodies are sent with the configured CLICKHOUSE_COMPRESSION: each body
 // is compressed once per insert (not per retry) into the client's reused
@@ -14,11 +15,13 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "app/clickhouse_errors.h"
 #include "app/compress.h"
 #include "app/config.h"
 #include "base/deadline.h"
@@ -37,9 +40,6 @@ struct ServerVersion {
   bool has_insert_deduplication_token() const { return major > 22 || (major == 22 && minor >= 2); }
 };
 
-// Classifies an HTTP answer of ClickHouse: "Code: N, ..." bodies decide.
-Error classify_clickhouse_error(long status, std::string_view body);
-
 // The columns in a DESCRIBE TABLE ... FORMAT JSONEachRow answer. Never
 // throws: a malformed answer (not JSON, a missing or non-string field) is
 // ErrorKind::transient, as a server or proxy in trouble sends it.
@@ -57,6 +57,12 @@ class ClickHouseClient {
                                            const Deadline& deadline);
 
   Result<ServerVersion> version(const Deadline& deadline);  // asked once, then remembered
+
+  // Which of `names` the server's system.settings lists (feature checks go
+  // by setting, not by version). Asked once, then remembered: pass the same
+  // names every time.
+  Result<std::set<std::string>> settings_known(const std::vector<std::string>& names,
+                                               const Deadline& deadline);
 
   // INSERT INTO `db`.`table` (columns) FORMAT format, with `body` as its data,
   // compressed with the configured codec. `settings` are URL parameters
@@ -83,6 +89,8 @@ class ClickHouseClient {
   ServerVersion version_;
   bool have_version_ = false;
   uint64_t insert_bytes_sent_ = 0;
+  std::set<std::string> settings_;
+  bool have_settings_ = false;
 };
 
 }  // namespace k2c

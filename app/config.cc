@@ -13,6 +13,16 @@ namespace {
 constexpr const char* kKnownClickhouseVars[] = {
     "CLICKHOUSE_URL",      "CLICKHOUSE_USER",    "CLICKHOUSE_PASSWORD",
     "CLICKHOUSE_DATABASE", "CLICKHOUSE_CA_FILE", "CLICKHOUSE_COMPRESSION",
+    "CLICKHOUSE_SETTINGS", "CLICKHOUSE_ASYNC_INSERT",
+};
+
+// What CLICKHOUSE_SETTINGS may not name: settings the function decides per
+// insert, and the HTTP interface's own parameters.
+constexpr const char* kReservedSettings[] = {
+    "insert_deduplication_token", "async_insert", "wait_for_async_insert",
+    "async_insert_deduplicate", "input_format_binary_read_json_as_string",
+    "query", "database", "user", "password", "query_id", "session_id", "default_format",
+    "compress", "decompress",
 };
 
 // CLICKHOUSE_COMPRESSION values, in enum order; each is also the
@@ -88,6 +98,34 @@ bool is_http_url(const std::string& url) {
 
 }  // namespace
 
+Result<std::vector<std::pair<std::string, std::string>>> parse_clickhouse_settings(
+    std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (text.empty()) return out;
+  size_t n = 0;
+  for (;;) {
+    ++n;
+    const size_t comma = text.find(',');
+    const std::string_view entry = text.substr(0, comma);
+    const size_t eq = entry.find('=');
+    const std::string_view name = entry.substr(0, eq);
+    const std::string where = "CLICKHOUSE_SETTINGS entry " + std::to_string(n);
+    if (eq == std::string_view::npos || eq + 1 == entry.size())
+      return config_error(where + " is not name=value");
+    if (!is_setting_name(name))
+      return config_error(where + ": a setting name is [a-z0-9_]+");
+    for (const char* r : kReservedSettings)
+      if (name == r)
+        return config_error("CLICKHOUSE_SETTINGS may not set " + std::string(name) +
+                            ": the function sets it (see CLICKHOUSE_ASYNC_INSERT)");
+    for (const auto& [seen, value] : out)
+      if (seen == name) return config_error("CLICKHOUSE_SETTINGS names " + seen + " twice");
+    out.emplace_back(std::string(name), std::string(entry.substr(eq + 1)));
+    if (comma == std::string_view::npos) return out;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 const char* compression_name(Compression codec) noexcept {
   return kCompressionNames[static_cast<size_t>(codec)];
 }
@@ -133,6 +171,13 @@ Result<Config> Config::from_env(const EnvMap& env) {
                         "; got '" + compression + "'");
   c.clickhouse_compression = static_cast<Compression>(name - std::begin(kCompressionNames));
   c.ca_path = get_or(env, "K2C_CA_PATH", "");
+  auto settings = parse_clickhouse_settings(get_or(env, "CLICKHOUSE_SETTINGS", ""));
+  if (!settings.ok()) return std::move(settings).error();
+  c.clickhouse_settings = std::move(settings).value();
+  const std::string async = get_or(env, "CLICKHOUSE_ASYNC_INSERT", "0");
+  if (async != "0" && async != "1")
+    return config_error("CLICKHOUSE_ASYNC_INSERT must be 0 or 1; got '" + async + "'");
+  c.async_insert = async == "1";
 
   c.routes_table = get_or(env, "ROUTES_TABLE", "");
   if (c.routes_table.empty()) return config_error("ROUTES_TABLE is required");

@@ -12,6 +12,9 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -39,6 +42,14 @@ struct Config {
   // K2C_CA_PATH: hashed CA directory for every https client (ClickHouse and
   // DynamoDB); the zip's launcher sets it to the bundled certs/ directory.
   std::string ca_path;
+  // CLICKHOUSE_SETTINGS: (name, value) pairs added to every INSERT, in the
+  // order given; names [a-z0-9_]+, values URL-encoded when sent. Whether the
+  // server has each name is checked against its system.settings (main at
+  // init, Function before the first insert).
+  std::vector<std::pair<std::string, std::string>> clickhouse_settings;
+  // CLICKHOUSE_ASYNC_INSERT=1: async_insert=1 with wait_for_async_insert=1
+  // (and async_insert_deduplicate=1 where the server has it).
+  bool async_insert = false;
   std::string routes_table;
   std::string dead_letter_table = "kinesis_dead_letter";
   int route_cache_ttl_seconds = 60;
@@ -58,5 +69,11 @@ struct Config {
 
   static Result<Config> from_env(const EnvMap& env);
 };
+
+// Parses CLICKHOUSE_SETTINGS ("name=value,name=value"); a malformed entry,
+// a repeated name, or a setting the function sets itself is a config error
+// naming the variable.
+Result<std::vector<std::pair<std::string, std::string>>> parse_clickhouse_settings(
+    std::string_view text);
 
 }  // namespace k2c

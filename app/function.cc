@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "app/insert_settings.h"
 #include "base/identifier.h"
 #include "http/http.h"
 
@@ -106,6 +107,21 @@ Function::Function(Config config, FunctionEnv env)
              {{"log_level", level_name(config_.log_level)}});
 }
 
+Status Function::check_settings(const Deadline& deadline) {
+  if (config_.clickhouse_settings.empty()) return ok_status();
+  auto server_has = clickhouse_.settings_known(settings_to_look_up(config_), deadline);
+  if (!server_has.ok()) {
+    env_.log.write(fmt::format("{{\"level\":\"warning\",\"message\":{}}}", [&] {
+      std::string s;
+      append_json_string(s, "CLICKHOUSE_SETTINGS not checked at init: " +
+                                server_has.error().message);
+      return s;
+    }()));
+    return ok_status();
+  }
+  return check_configured_settings(config_, *server_has);
+}
+
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
                                             const Deadline& deadline) {
   const std::string key = database + "." + table;
@@ -188,6 +204,8 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
   auto version = clickhouse_.version(deadline);
   if (!version.ok()) return std::move(version).error();
+  auto server_has = clickhouse_.settings_known(settings_to_look_up(config_), deadline);
+  if (!server_has.ok()) return std::move(server_has).error();
 
   EncodeOptions options;
   options.text = r.format == PayloadFormat::text;
@@ -209,8 +227,8 @@ Status Function::write_group(std::span<const KinesisRecord> records,
     t.table.assign(database).append(".").append(table);
     // What was handed to ClickHouse counts as sent, even when it failed.
     const uint64_t sent_before = clickhouse_.insert_bytes_sent();
-    Status st = write_table(records, which, database, table, options, *version, deadline, t,
-                            earliest);
+    Status st = write_table(records, which, database, table, options, *version, *server_has,
+                            deadline, t, earliest);
     t.bytes_sent = clickhouse_.insert_bytes_sent() - sent_before;
     if (!st.ok()) {
       t.retry = true;
@@ -224,10 +242,19 @@ Status Function::write_group(std::span<const KinesisRecord> records,
 Status Function::write_table(std::span<const KinesisRecord> records,
                              std::span<const uint32_t> which, const std::string& database,
                              const std::string& table, const EncodeOptions& options,
-                             const ServerVersion& version, const Deadline& deadline,
+                             const ServerVersion& version,
+                             const std::set<std::string>& server_has, const Deadline& deadline,
                              TableStats& stats, uint32_t& earliest) {
   auto plan = plan_for(database, table, deadline);
   if (!plan.ok()) return std::move(plan).error();
+  // Decided before anything is written: a table the server cannot be fed
+  // (a JSON column without input_format_binary_read_json_as_string) writes
+  // neither rows nor dead letters.
+  Settings row_settings;
+  if (auto st = add_insert_settings(config_, server_has, *plan, database + "." + table,
+                                    row_settings);
+      !st.ok())
+    return st;
   encoder_.encode(records, which, **plan, version.has_row_binary_with_defaults(), encoded_, options);
   if (encoded_.internal_error) return *encoded_.internal_error;
   // The earliest record with a row or a dead letter here: where a retry
@@ -239,7 +266,7 @@ Status Function::write_table(std::span<const KinesisRecord> records,
   if (!options.table_field.empty()) stats.records = records_of(encoded_);
   stats.control_messages = static_cast<uint32_t>(encoded_.control_messages);
 
-  std::vector<std::pair<std::string, std::string>> settings;
+  Settings settings;
   if (!encoded_.dead_letters.empty()) {
     if (auto st = ensure_dead_letter_table(deadline); !st.ok()) return st;
     // A retried batch may have written its dead letters already (the target
@@ -251,6 +278,10 @@ Status Function::write_table(std::span<const KinesisRecord> records,
     const auto failed_at = static_cast<uint32_t>(env_.clock.epoch_ms() / 1000);
     encode_dead_letters(records, encoded_.dead_letters, stats.table, failed_at,
                         dead_letter_has_sub_sequence_, dead_letter_body_);
+    if (auto st = add_insert_settings(config_, server_has, nullptr, config_.dead_letter_table,
+                                      settings);
+        !st.ok())
+      return st;
     if (version.has_insert_deduplication_token())
       settings.emplace_back("insert_deduplication_token",
                             dedup_token(records, which, "dead." + table,
@@ -275,7 +306,7 @@ Status Function::write_table(std::span<const KinesisRecord> records,
       if (!columns_sql_.empty()) columns_sql_ += ", ";
       columns_sql_ += (*plan)->columns()[c].quoted_name;
     }
-    settings.clear();
+    settings = row_settings;
     if (version.has_insert_deduplication_token())
       settings.emplace_back("insert_deduplication_token",
                             dedup_token(records, which, table, encoded_.sub_sequences));

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "app/clickhouse_client.h"
@@ -59,6 +60,12 @@ class Function {
 
   Result<std::string> handle(const Invocation& invocation);
 
+  // At init, when CLICKHOUSE_SETTINGS is set: asks the server which of its
+  // names it has. A config error naming the variable when one is unknown;
+  // ok when the server cannot be asked now (then the same check runs
+  // before the first insert, and reports the batch instead).
+  Status check_settings(const Deadline& deadline);
+
  private:
   struct CachedPlan {
     std::unique_ptr<TablePlan> plan;
@@ -81,7 +88,8 @@ class Function {
   Status write_table(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
                      const std::string& database, const std::string& table,
                      const EncodeOptions& options, const ServerVersion& version,
-                     const Deadline& deadline, TableStats& stats, uint32_t& earliest);
+                     const std::set<std::string>& server_has, const Deadline& deadline,
+                     TableStats& stats, uint32_t& earliest);
 
   Config config_;
   FunctionEnv env_;

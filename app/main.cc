@@ -41,6 +41,12 @@ int main() {
       std::move(config).value(),
       k2c::FunctionEnv{k2c::Clock::system(), clickhouse_http, dynamodb_http,
                        k2c::LogSink::standard_error(), k2c::LogSink::standard_output()});
+  // A CLICKHOUSE_SETTINGS name the server does not have fails here, at init.
+  const k2c::Deadline init_deadline{k2c::now_epoch_ms() + 3000};
+  if (auto st = function.check_settings(init_deadline); !st.ok()) {
+    fmt::print(stderr, "configuration error: {}\n", st.error().message);
+    return k2c::report_init_error(transport, k2c::invocation_error_from(st.error()), options);
+  }
   return k2c::run([&](const k2c::Invocation& inv) { return function.handle(inv); }, transport,
                   options);
 }

@@ -31,6 +31,8 @@ const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::clickhouse_answer: return "clickhouse_answer";
     case ErrorCode::internal_error: return "internal_error";
     case ErrorCode::compression: return "compression";
+    case ErrorCode::unknown_setting: return "unknown_setting";
+    case ErrorCode::unsupported_setting: return "unsupported_setting";
   }
   return "unknown";
 }

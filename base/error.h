@@ -43,6 +43,8 @@ enum class ErrorCode : uint8_t {
   clickhouse_answer,
   internal_error,
   compression,
+  unknown_setting,
+  unsupported_setting,
 };
 
 const char* to_string(ErrorCode code) noexcept;

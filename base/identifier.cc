@@ -11,6 +11,13 @@ bool is_identifier(std::string_view name) noexcept {
   return true;
 }
 
+bool is_setting_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 255) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
 std::string quote_identifier(std::string_view name) {
   std::string out;
   out.reserve(name.size() + 2);

@@ -160,6 +160,12 @@ std::unique_ptr<Encoder> make_encoder(const TypeNode& type) {
       return make_map_encoder(type);
     case TypeId::Tuple:
       return make_tuple_encoder(type);
+    case TypeId::Json:
+      return make_json_encoder(type);
+    case TypeId::Variant:
+      return make_variant_encoder(type);
+    case TypeId::Dynamic:
+      return make_dynamic_encoder(type);
   }
   return make_string_encoder(type);
 }

@@ -21,5 +21,8 @@ std::unique_ptr<Encoder> make_nullable_encoder(const TypeNode& type);
 std::unique_ptr<Encoder> make_array_encoder(const TypeNode& type);
 std::unique_ptr<Encoder> make_map_encoder(const TypeNode& type);
 std::unique_ptr<Encoder> make_tuple_encoder(const TypeNode& type);
+std::unique_ptr<Encoder> make_json_encoder(const TypeNode& type);      // JSON, Object('json')
+std::unique_ptr<Encoder> make_variant_encoder(const TypeNode& type);
+std::unique_ptr<Encoder> make_dynamic_encoder(const TypeNode& type);
 
 }  // namespace k2c

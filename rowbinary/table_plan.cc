@@ -52,6 +52,7 @@ Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
     pc.quoted_name = quote_any(c.name);
     pc.encoder = make_encoder(*type);
     pc.nullable = pc.encoder->is_nullable();
+    pc.json_as_string = contains_json(*type);
     pc.source = source_of(c.name);
     pc.has_default_expression = c.default_kind == "DEFAULT" && !c.default_expression.empty();
     plan.columns_.push_back(std::move(pc));

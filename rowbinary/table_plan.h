@@ -56,6 +56,7 @@ struct PlannedColumn {
   ColumnSource source = ColumnSource::payload;
   bool has_default_expression = false;  // DEFAULT expr the server can compute
   bool nullable = false;
+  bool json_as_string = false;  // holds a JSON(...) type: see needs_json_as_string()
 };
 
 class TablePlan {
@@ -65,6 +66,14 @@ class TablePlan {
   static Result<TablePlan> build(const std::vector<ColumnInfo>& columns);
 
   const std::vector<PlannedColumn>& columns() const { return columns_; }
+  // The first column whose values include a JSON(...) type, or nullptr. Its
+  // values are JSON text, which the server takes only with
+  // input_format_binary_read_json_as_string=1 on the insert.
+  const PlannedColumn* needs_json_as_string() const {
+    for (const auto& c : columns_)
+      if (c.json_as_string) return &c;
+    return nullptr;
+  }
   // True when column `c` is the payload column that find_payload_column(key)
   // finds; false for any `c` past the last column (a caller's hint may come
   // from another plan). `key` must have 16 readable bytes from its start (it

@@ -19,7 +19,8 @@ constexpr Simple kSimpleTypes[] = {
     {"Float32", TypeId::Float32},   {"Float64", TypeId::Float64},   {"Bool", TypeId::Bool},
     {"Boolean", TypeId::Bool},      {"String", TypeId::String},     {"Date", TypeId::Date},
     {"Date32", TypeId::Date32},     {"DateTime", TypeId::DateTime}, {"UUID", TypeId::UUID},
-    {"IPv4", TypeId::IPv4},         {"IPv6", TypeId::IPv6},
+    {"IPv4", TypeId::IPv4},         {"IPv6", TypeId::IPv6},         {"JSON", TypeId::Json},
+    {"Dynamic", TypeId::Dynamic},
 };
 
 class Parser {
@@ -161,6 +162,11 @@ class Parser {
         if (node.id == TypeId::DateTime && eat('(')) {
           if (!quoted(node.timezone) || !eat(')')) return fail("expected DateTime('zone')");
         }
+        // JSON(max_dynamic_paths=N, a.b UInt32, SKIP c, ...) and
+        // Dynamic(max_types=N): the parameters do not change the wire form.
+        if ((node.id == TypeId::Json || node.id == TypeId::Dynamic) && eat('(')) {
+          if (!skip_to_close()) return fail("expected ')'");
+        }
         return finish(std::move(node));
       }
     }
@@ -172,6 +178,21 @@ class Parser {
       auto child = parse();
       if (!child.ok()) return child;
       node.children.push_back(std::move(child).value());
+    } else if (name == "Object") {
+      // Object('json'), also Object(Nullable('json')): the experimental JSON
+      // type of 22.3-24.x.
+      if (!skip_to_close()) return fail("expected ')'");
+      node.id = TypeId::Json;
+      node.legacy_object = true;
+      return finish(std::move(node));
+    } else if (name == "Variant") {
+      node.id = TypeId::Variant;
+      do {
+        auto child = parse();
+        if (!child.ok()) return child;
+        node.children.push_back(std::move(child).value());
+      } while (eat(','));
+      if (node.children.size() > 254) return fail("a Variant has at most 254 alternatives");
     } else if (name == "Map") {
       node.id = TypeId::Map;
       for (int i = 0; i < 2; ++i) {
@@ -276,6 +297,28 @@ class Parser {
     return ok_status();
   }
 
+  // After an opening '(': skips to just past its matching ')', over nested
+  // parentheses and quoted text. False when the text ends first.
+  bool skip_to_close() {
+    int depth = 1;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (c == '\'' || c == '`') {
+        const char q = c;
+        for (++pos_; pos_ < s_.size() && s_[pos_] != q; ++pos_)
+          if (s_[pos_] == '\\') ++pos_;
+        if (pos_ >= s_.size()) return false;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        ++pos_;
+        return true;
+      }
+      ++pos_;
+    }
+    return false;
+  }
+
   static std::string_view trim(std::string_view v) {
     while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
     while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
@@ -290,5 +333,12 @@ class Parser {
 }  // namespace
 
 Result<TypeNode> parse_type(std::string_view text) { return Parser(text).parse_all(); }
+
+bool contains_json(const TypeNode& type) {
+  if (type.id == TypeId::Json) return !type.legacy_object;
+  for (const auto& c : type.children)
+    if (contains_json(c)) return true;
+  return false;
+}
 
 }  // namespace k2c

@@ -103,6 +103,47 @@ TEST(Config, RejectsUnknownCompressionListingTheValidValues) {
   }
 }
 
+TEST(Config, ParsesClickhouseSettingsInOrder) {
+  auto env = minimal_env();
+  env["CLICKHOUSE_SETTINGS"] = "max_insert_block_size=1000,log_comment=a b&c=d";
+  auto c = Config::from_env(env);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(c->clickhouse_settings,
+            (Pairs{{"max_insert_block_size", "1000"}, {"log_comment", "a b&c=d"}}));
+  EXPECT_TRUE(Config::from_env(minimal_env())->clickhouse_settings.empty());
+}
+
+TEST(Config, RejectsMalformedClickhouseSettingsNamingTheVariable) {
+  for (const char* value : {"a", "a=", "=1", "A=1", "a-b=1", "a=1,,b=2", "a=1,", "a=1,a=2",
+                            "async_insert=1", "wait_for_async_insert=0",
+                            "insert_deduplication_token=x", "database=other",
+                            "input_format_binary_read_json_as_string=0"}) {
+    auto env = minimal_env();
+    env["CLICKHOUSE_SETTINGS"] = value;
+    auto c = Config::from_env(env);
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_EQ(c.error().kind, ErrorKind::config) << value;
+    EXPECT_NE(c.error().message.find("CLICKHOUSE_SETTINGS"), std::string::npos)
+        << value << ": " << c.error().message;
+  }
+}
+
+TEST(Config, AsyncInsertIsZeroOrOne) {
+  auto env = minimal_env();
+  EXPECT_FALSE(Config::from_env(env)->async_insert);
+  env["CLICKHOUSE_ASYNC_INSERT"] = "1";
+  EXPECT_TRUE(Config::from_env(env)->async_insert);
+  env["CLICKHOUSE_ASYNC_INSERT"] = "0";
+  EXPECT_FALSE(Config::from_env(env)->async_insert);
+  for (const char* value : {"true", "yes", "2", " 1"}) {
+    env["CLICKHOUSE_ASYNC_INSERT"] = value;
+    auto c = Config::from_env(env);
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_NE(c.error().message.find("CLICKHOUSE_ASYNC_INSERT"), std::string::npos);
+  }
+}
+
 TEST(Config, SecretsNeverAppearInErrors) {
   auto env = minimal_env();
   env["CLICKHOUSE_PASSWORD"] = "hunter2-password";

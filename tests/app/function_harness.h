@@ -84,20 +84,25 @@ inline std::string url_decoded(std::string_view s) {
 // A ClickHouse that knows one version and the tables `orders` and `clicks`
 // (`id UInt32, note String DEFAULT 'none'`), accepts every statement, and
 // fails the INSERTs whose query names a table listed in `failing_inserts`.
+// `extra_column` adds a third DESCRIBE row; `settings` answers the
+// system.settings look-up (names, one a line).
 struct FakeClickHouse {
   std::string version = "24.8.1.1";
   std::vector<std::string> failing_inserts;
   std::string dead_letters_found;  // the answer to the dead-letter lookup (sequence numbers)
+  std::string extra_column;
+  std::string settings;
 
   Result<HttpResponse> operator()(const Recorded& r) const {
     const std::string query = url_decoded(r.url);
     if (r.body == "SELECT version()") return ok(version + "\n");
+    if (r.body.rfind("SELECT name FROM system.settings", 0) == 0) return ok(settings);
     if (r.body.rfind("DESCRIBE TABLE", 0) == 0)
       return ok(
           R"({"name":"id","type":"UInt32","default_type":"","default_expression":""})"
           "\n"
           R"({"name":"note","type":"String","default_type":"DEFAULT","default_expression":"'none'"})"
-          "\n");
+          "\n" + extra_column);
     if (r.body.rfind("SELECT sequence_number", 0) == 0) return ok(dead_letters_found);
     for (const auto& t : failing_inserts) {
       if (query.find("INSERT INTO `default`.`" + t + "`") != std::string::npos) {

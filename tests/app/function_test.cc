@@ -64,6 +64,40 @@ TEST(Function, DedupTokensNameTheStreamRangeAndDifferPerTable) {
   EXPECT_NE(token(inserts[1]).find("-7-9-2"), std::string::npos) << token(inserts[1]);
 }
 
+TEST(Function, AJsonTableGetsJsonAsTextWhereTheServerHasTheSetting) {
+  Harness h;
+  h.server.extra_column = R"({"name":"doc","type":"JSON","default_type":"","default_expression":""})";
+  h.server.settings = "input_format_binary_read_json_as_string\n";
+  auto answer = h.function.handle(event({{"orders", "1", R"({"id":1,"doc":{"a":1}})"}}, h.in_seconds(60)));
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(*answer, R"({"batchItemFailures":[]})");
+  auto inserts = h.inserts();
+  ASSERT_EQ(inserts.size(), 1u);
+  EXPECT_NE(inserts[0].find("&input_format_binary_read_json_as_string=1"), std::string::npos)
+      << inserts[0];
+}
+
+TEST(Function, AJsonTableTheServerCannotFeedIsRefusedOnceAndNothingIsWritten) {
+  Harness h;
+  h.server.extra_column = R"({"name":"doc","type":"JSON","default_type":"","default_expression":""})";
+  auto answer = h.function.handle(
+      event({{"orders", "1", R"({"id":1,"doc":{"a":1}})"}, {"orders", "2", "not json"}},
+            h.in_seconds(60)));
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(*answer, R"({"batchItemFailures":[{"itemIdentifier":"1"}]})");
+  EXPECT_TRUE(h.inserts().empty()) << "neither rows nor dead letters";
+  EXPECT_EQ(h.clock.slept_ms, 0) << "a permanent refusal is not retried";
+  size_t errors = 0;
+  for (const auto& line : h.log.lines) {
+    if (line.find("\"level\":\"ERROR\"") == std::string::npos) continue;
+    ++errors;
+    EXPECT_NE(line.find("\"kind\":\"permanent\""), std::string::npos) << line;
+    EXPECT_NE(line.find("`doc`"), std::string::npos) << line;
+    EXPECT_NE(line.find("input_format_binary_read_json_as_string"), std::string::npos) << line;
+  }
+  EXPECT_EQ(errors, 1u);
+}
+
 TEST(Function, NoDedupTokenOnServersWithoutTheSetting) {
   Harness h;
   h.server.version = "18.16.1";

@@ -329,10 +329,23 @@ TEST(TablePlan, IsPayloadColumnIsFalsePastTheLastColumn) {
 }
 
 TEST(TablePlan, UnknownTypeNamesColumnAndType) {
-  auto p = TablePlan::build({{"geo", "Object('json')", "", ""}});
+  auto p = TablePlan::build({{"geo", "Point", "", ""}});
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.error().message.find("geo"), std::string::npos);
-  EXPECT_NE(p.error().message.find("Object('json')"), std::string::npos);
+  EXPECT_NE(p.error().message.find("Point"), std::string::npos);
+}
+
+TEST(TablePlan, NamesTheFirstColumnThatNeedsJsonAsString) {
+  auto p = TablePlan::build({{"id", "UInt32", "", ""},
+                             {"legacy", "Object('json')", "", ""},
+                             {"tags", "Array(JSON(max_dynamic_paths=8))", "", ""},
+                             {"doc", "JSON", "", ""}});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_NE(p->needs_json_as_string(), nullptr);
+  EXPECT_EQ(p->needs_json_as_string()->name, "tags");
+  auto plain = TablePlan::build({{"legacy", "Object('json')", "", ""}, {"d", "Dynamic", "", ""}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->needs_json_as_string(), nullptr) << "Object('json') takes its text without it";
 }
 
 }  // namespace

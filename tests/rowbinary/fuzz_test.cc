@@ -69,6 +69,12 @@ const char* const kWideSchema[] = {
     "LowCardinality(String)",
     "LowCardinality(Nullable(String))",
     "Array(Map(String, Tuple(a Int8, b Array(UUID))))",
+    "JSON",
+    "Array(JSON(max_dynamic_paths=4))",
+    "Variant(Int64, String, Array(UInt8), Map(String, Bool))",
+    "Variant(Date, Float32, Tuple(a Int8, b String))",
+    "Dynamic",
+    "Map(String, Dynamic)",
 };
 
 class JsonGenerator {

@@ -233,8 +233,38 @@ TEST(TypeParser, ToleratesWhitespaceAroundTokens) {
   EXPECT_EQ(t.children[1].children[0].id, TypeId::Int8);
 }
 
+TEST(TypeParser, ParsesJsonWithAndWithoutParameters) {
+  for (const char* text :
+       {"JSON", "JSON(max_dynamic_paths=8)",
+        "JSON(max_dynamic_paths = 8, max_dynamic_types = 2, a.b UInt32, `c d` Array(String), "
+        "SKIP x.y, SKIP REGEXP '^(z|w\\))')"}) {
+    TypeNode t = parsed(text);
+    EXPECT_EQ(t.id, TypeId::Json) << text;
+    EXPECT_FALSE(t.legacy_object) << text;
+    EXPECT_TRUE(contains_json(t)) << text;
+    EXPECT_EQ(t.text, text);
+  }
+  TypeNode legacy = parsed("Object('json')");
+  EXPECT_EQ(legacy.id, TypeId::Json);
+  EXPECT_TRUE(legacy.legacy_object);
+  EXPECT_FALSE(contains_json(legacy));
+  EXPECT_TRUE(contains_json(parsed("Map(String, Array(JSON))")));
+  EXPECT_FALSE(parse_type("JSON(a UInt32").ok());
+}
+
+TEST(TypeParser, ParsesVariantAndDynamic) {
+  TypeNode v = parsed("Variant(Array(UInt8), String, UInt64)");
+  EXPECT_EQ(v.id, TypeId::Variant);
+  ASSERT_EQ(v.children.size(), 3u);
+  EXPECT_EQ(v.children[0].id, TypeId::Array);
+  EXPECT_EQ(v.children[2].id, TypeId::UInt64);
+  EXPECT_EQ(parsed("Dynamic").id, TypeId::Dynamic);
+  EXPECT_EQ(parsed("Dynamic(max_types=10)").id, TypeId::Dynamic);
+  EXPECT_EQ(parsed("Array(Dynamic(max_types = 4))").children[0].id, TypeId::Dynamic);
+}
+
 TEST(TypeParser, RejectsUnknownTypesNamingThem) {
-  for (const char* text : {"Object('json')", "Nothing", "Nullable(Nothing)", "JSON",
+  for (const char* text : {"Point", "Nothing", "Nullable(Nothing)", "Json", "Variant()",
                            "AggregateFunction(uniq, UInt64)", "Int33", "string", "Array(Foo)"}) {
     auto r = parse_type(text);
     ASSERT_FALSE(r.ok()) << text;
