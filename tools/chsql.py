@@ -19,10 +19,32 @@ class QueryError(Exception):
 
 
 def statements(text):
-    """SQL text -> statements: '--' comment lines dropped, split at ';' that ends a line."""
-    kept = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    parts = re.split(r";[ \t]*(?:--[^\n]*)?$", kept, flags=re.M)
-    return [p.strip() for p in parts if p.strip()]
+    """SQL text -> statements, split at ';' outside quotes; '--' comments dropped."""
+    out, cur, i, quote = [], [], 0, None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            cur.append(c)
+            if c == "\\" and i + 1 < len(text):
+                cur.append(text[i + 1])
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "'`\"":
+            quote = c
+            cur.append(c)
+        elif text.startswith("--", i):
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        elif c == ";":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return [s.strip() for s in out if s.strip()]
 
 
 def query(url, sql, user=None, password=None, database=None, timeout=30):
