@@ -200,7 +200,7 @@ def main():
         if own_ddl:
             setup(servers, [], ddl_files=own_ddl)
             print(f"Tables and routes of ./dev connect --apply: {', '.join(qualified(r) for r in own_routes)} "
-                  f"({a.connect_dir})")
+                  f"({os.path.relpath(a.connect_dir, ROOT)}; rm -r it to forget them)")
         print("Tables from: " + ", ".join(os.path.relpath(p, ROOT) for p in ddl + own_ddl))
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"),
