@@ -405,7 +405,7 @@ def _string_type(values, caps, name):
         col = name if IDENT.match(name) else quote(name)
         hint = (f"read keys with JSONExtractString({col}, 'key'), or add a column "
                 f"{name}_json JSON MATERIALIZED CAST({col}, 'JSON')" if caps.json else
-                f"read keys with visitParamExtractString({col}, 'key')" if not caps.datetime64 else
+                f"read keys with extract({col}, '\"key\": *\"([^\"]*)\"')" if not caps.datetime64 else
                 f"read keys with JSONExtractString({col}, 'key')")
         return "String", f"JSON object text; {hint}"
     if caps.low_cardinality and low_cardinality(name, values):

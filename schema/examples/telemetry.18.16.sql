@@ -3,9 +3,10 @@
 -- VARIANT: ClickHouse 18.16 (Debian's, the local server of ./dev replay and the
 -- tests; created for real by tests/integration/seed_test.py). For current
 -- ClickHouse use telemetry.sql. What 18.16 lacks, and what stands in:
---   - no JSON type: payload stays String, its keys are read with
---     visitParamExtract* (18.16 has no JSONExtract* either) in MATERIALIZED
---     columns and in the view below;
+--   - no JSON type: payload stays String, its keys are read with extract()
+--     and a regular expression, in MATERIALIZED columns and in the view below.
+--     18.16 has no JSONExtract*, and its visitParamExtract* want no space
+--     after ':', which this producer writes ({"dvce_os": "..."});
 --   - no DateTime64: tstamp is DateTime, its microseconds are dropped;
 --   - no TTL, no codecs; LowCardinality needs allow_experimental_low_cardinality_type=1.
 --
@@ -23,8 +24,8 @@ CREATE TABLE IF NOT EXISTS telemetry.app_events (
     tstamp DateTime,
     payload String,                         -- JSON text, as the producer sent it
     payload_md5 FixedString(32),            -- hex MD5 of payload: the event's identity
-    session_id String MATERIALIZED visitParamExtractString(payload, 'session_id'),
-    dvce_os String MATERIALIZED visitParamExtractString(payload, 'dvce_os'),
+    session_id String MATERIALIZED extract(payload, '"session_id": *"([^"]*)"'),
+    dvce_os String MATERIALIZED extract(payload, '"dvce_os": *"([^"]*)"'),
     _shard_id String,
     _sequence_number String,
     _approximate_arrival_timestamp DateTime
@@ -34,10 +35,8 @@ ORDER BY (name, tstamp, payload_md5);
 
 -- The payload's keys as columns.
 CREATE VIEW IF NOT EXISTS telemetry.app_events_parsed AS
-SELECT name, tstamp, payload_md5,
-       visitParamExtractString(payload, 'session_id') AS session_id,
-       visitParamExtractString(payload, 'dvce_os') AS dvce_os,
-       visitParamExtractString(payload, 'plan') AS plan,
-       visitParamExtractString(payload, 'metric') AS metric,
-       visitParamExtractFloat(payload, 'value') AS value
+SELECT name, tstamp, payload_md5, session_id, dvce_os,
+       extract(payload, '"plan": *"([^"]*)"') AS plan,
+       extract(payload, '"metric": *"([^"]*)"') AS metric,
+       toFloat64OrZero(extract(payload, '"value": *(-?[0-9.eE+]+)')) AS value
 FROM telemetry.app_events;
