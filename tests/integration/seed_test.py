@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import unittest
+import warnings
 import zoneinfo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -335,4 +336,5 @@ class Connect(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    warnings.simplefilter("ignore", ResourceWarning)  # botocore's pooled sockets, closed at exit
     unittest.main(argv=[sys.argv[0]], verbosity=2)
