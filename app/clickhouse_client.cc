@@ -49,7 +49,41 @@ std::string excerpt(std::string_view body) {
   return std::string(body);
 }
 
+// Reads the string member `key` of `row` into `out`: false when it is not a
+// string, or is absent and !absent_ok. Only non-throwing nlohmann calls
+// (find, get_ptr).
+bool string_member(const nlohmann::json& row, const char* key, bool absent_ok, std::string& out) {
+  auto it = row.find(key);
+  if (it == row.end()) return absent_ok;
+  const auto* s = it->get_ptr<const nlohmann::json::string_t*>();
+  if (s == nullptr) return false;
+  out = *s;
+  return true;
+}
+
 }  // namespace
+
+Result<std::vector<ColumnInfo>> parse_describe_answer(std::string_view body) {
+  std::vector<ColumnInfo> columns;
+  std::string_view rest = body;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+    if (line.empty()) continue;
+    // No exceptions: invalid JSON parses to a discarded value.
+    const auto row = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ColumnInfo c;
+    if (!row.is_object() || !string_member(row, "name", false, c.name) ||
+        !string_member(row, "type", false, c.type) ||
+        !string_member(row, "default_type", true, c.default_kind) ||
+        !string_member(row, "default_expression", true, c.default_expression))
+      return make_error(ErrorKind::transient, "unexpected DESCRIBE answer: " + excerpt(line),
+                        "clickhouse_answer");
+    columns.push_back(std::move(c));
+  }
+  return columns;
+}
 
 Error classify_clickhouse_error(long status, std::string_view body) {
   const int code = exception_code(body);
@@ -119,24 +153,7 @@ Result<std::vector<ColumnInfo>> ClickHouseClient::describe(std::string_view data
                         " FORMAT JSONEachRow",
                     deadline);
   if (!body.ok()) return std::move(body).error();
-  std::vector<ColumnInfo> columns;
-  std::string_view rest = *body;
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-    if (line.empty()) continue;
-    auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object() || !j.contains("name") || !j.contains("type"))
-      return make_error(ErrorKind::transient, "unexpected DESCRIBE answer: " + std::string(line));
-    ColumnInfo c;
-    c.name = j["name"].get<std::string>();
-    c.type = j["type"].get<std::string>();
-    c.default_kind = j.value("default_type", std::string());
-    c.default_expression = j.value("default_expression", std::string());
-    columns.push_back(std::move(c));
-  }
-  return columns;
+  return parse_describe_answer(*body);
 }
 
 Result<ServerVersion> ClickHouseClient::version(const Deadline& deadline) {

@@ -39,6 +39,11 @@ struct ServerVersion {
 // Classifies an HTTP answer of ClickHouse: "Code: N, ..." bodies decide.
 Error classify_clickhouse_error(long status, std::string_view body);
 
+// The columns in a DESCRIBE TABLE ... FORMAT JSONEachRow answer. Never
+// throws: a malformed answer (not JSON, a missing or non-string field) is
+// ErrorKind::transient, as a server or proxy in trouble sends it.
+Result<std::vector<ColumnInfo>> parse_describe_answer(std::string_view body);
+
 class ClickHouseClient {
  public:
   // `http` and `clock` must outlive the client.

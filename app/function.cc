@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -33,15 +34,31 @@ uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
   return h;
 }
 
+// Stream, shard, first and last sequence number and the record count of the
+// group, hashed with what is inserted (a table, or the dead letters); for
+// KPL aggregates also the first and last sub-sequence number of the rows
+// (SPEC §5). The same records always give the same token.
 std::string dedup_token(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
-                        std::string_view what) {
+                        std::string_view what, std::span<const uint64_t> sub_sequences) {
   const KinesisRecord& first = records[which.front()];
   const KinesisRecord& last = records[which.back()];
   uint64_t h = fnv1a(first.event_source_arn);
   h = fnv1a(first.shard_id, h);
   h = fnv1a(what, h);
-  return fmt::format("k2c-{}-{}-{}-{}", hex64(h), first.sequence_number, last.sequence_number,
-                     which.size());
+  std::string token = fmt::format("k2c-{}-{}-{}-{}", hex64(h), first.sequence_number,
+                                  last.sequence_number, which.size());
+  const bool aggregated =
+      std::any_of(sub_sequences.begin(), sub_sequences.end(), [](uint64_t s) { return s != 0; });
+  if (aggregated)
+    token += fmt::format("-s{}-{}-{}", sub_sequences.front(), sub_sequences.back(),
+                         sub_sequences.size());
+  return token;
+}
+
+std::vector<uint64_t> sub_sequences_of(std::span<const DeadLetter> dead_letters) {
+  std::vector<uint64_t> out;
+  for (const auto& d : dead_letters) out.push_back(d.sub_sequence);
+  return out;
 }
 
 }  // namespace
@@ -51,7 +68,8 @@ std::string dead_letter_ddl(std::string_view database, std::string_view table) {
          quote_identifier(table) +
          " (`failed_at` DateTime, `stream_arn` String, `shard_id` String, "
          "`sequence_number` String, `partition_key` String, `target_table` String, "
-         "`error_kind` String, `error_message` String, `raw_data` String) "
+         "`error_kind` String, `error_message` String, `raw_data` String, "
+         "`sub_sequence_number` UInt64) "
          "ENGINE = MergeTree PARTITION BY toYYYYMM(failed_at) "
          "ORDER BY (stream_arn, shard_id, sequence_number)";
 }
@@ -92,6 +110,13 @@ Status Function::ensure_dead_letter_table(const Deadline& deadline) {
   auto r = clickhouse_.query(dead_letter_ddl(config_.clickhouse_database, config_.dead_letter_table),
                              deadline);
   if (!r.ok()) return std::move(r).error();
+  // A table made by an earlier version has no sub_sequence_number: then the
+  // column is not sent (SPEC §5).
+  auto columns = clickhouse_.describe(config_.clickhouse_database, config_.dead_letter_table, deadline);
+  if (!columns.ok()) return std::move(columns).error();
+  dead_letter_has_sub_sequence_ =
+      std::any_of(columns->begin(), columns->end(),
+                  [](const ColumnInfo& c) { return c.name == "sub_sequence_number"; });
   dead_letter_table_ready_ = true;
   return ok_status();
 }
@@ -126,7 +151,8 @@ Status Function::drop_written_dead_letters(std::span<const KinesisRecord> record
 
 Status Function::write_group(std::span<const KinesisRecord> records,
                              std::span<const uint32_t> which, const Deadline& deadline,
-                             std::string& summary) {
+                             std::string& summary, uint32_t& first_unwritten) {
+  first_unwritten = which.front();
   const std::string_view arn = records[which.front()].event_source_arn;
   auto route = route_cache_.get_or_fetch(arn, [&] { return routes_.get_route(arn, deadline); });
   if (!route.ok()) return std::move(route).error();
@@ -137,14 +163,49 @@ Status Function::write_group(std::span<const KinesisRecord> records,
                       "missing_route");
   const Route& r = **route;
   const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
-
   auto version = clickhouse_.version(deadline);
   if (!version.ok()) return std::move(version).error();
-  auto plan = plan_for(database, r.table, deadline);
-  if (!plan.ok()) return std::move(plan).error();
 
-  const bool with_defaults = version->has_row_binary_with_defaults();
-  encoder_.encode(records, which, **plan, with_defaults, encoded_);
+  EncodeOptions options;
+  options.text = r.format == PayloadFormat::text;
+  std::vector<std::string> tables{r.table};
+  if (!r.table_field.empty()) {
+    options.table_field = r.table_field;
+    options.default_table = r.table;
+    tables = encoder_.tables_of(records, which, options);
+  }
+  // Every table is tried; the answer names the earliest record of a table
+  // that was not written (SPEC §3), so rows of later tables may be sent
+  // again, under the same deduplication token.
+  first_unwritten = UINT32_MAX;
+  Status result = ok_status();
+  for (const std::string& table : tables) {
+    options.table = table;
+    uint32_t earliest = which.front();
+    Status st = write_table(records, which, database, table, options, *version, deadline, summary,
+                            earliest);
+    if (!st.ok()) {
+      first_unwritten = std::min(first_unwritten, earliest);
+      if (result.ok()) result = std::move(st);
+    }
+  }
+  return result;
+}
+
+Status Function::write_table(std::span<const KinesisRecord> records,
+                             std::span<const uint32_t> which, const std::string& database,
+                             const std::string& table, const EncodeOptions& options,
+                             const ServerVersion& version, const Deadline& deadline,
+                             std::string& summary, uint32_t& earliest) {
+  auto plan = plan_for(database, table, deadline);
+  if (!plan.ok()) return std::move(plan).error();
+  encoder_.encode(records, which, **plan, version.has_row_binary_with_defaults(), encoded_, options);
+  if (encoded_.internal_error) return *encoded_.internal_error;
+  // The earliest record with a row or a dead letter here: where a retry starts.
+  earliest = UINT32_MAX;
+  for (uint32_t i : encoded_.rows) earliest = std::min(earliest, i);
+  for (const auto& d : encoded_.dead_letters) earliest = std::min(earliest, d.record);
+  if (earliest == UINT32_MAX) earliest = which.front();
 
   std::vector<std::pair<std::string, std::string>> settings;
   if (!encoded_.dead_letters.empty()) {
@@ -153,38 +214,49 @@ Status Function::write_group(std::span<const KinesisRecord> records,
     // insert failed after them): write each dead letter once.
     if (auto st = drop_written_dead_letters(records, deadline); !st.ok()) return st;
   }
+  const size_t dead_letters = encoded_.dead_letters.size();
   if (!encoded_.dead_letters.empty()) {
     dead_letter_body_.clear();
     const auto failed_at = static_cast<uint32_t>(env_.clock.epoch_ms() / 1000);
-    encode_dead_letters(records, encoded_.dead_letters, database + "." + r.table, failed_at,
-                        dead_letter_body_);
-    if (version->has_insert_deduplication_token())
-      settings.emplace_back("insert_deduplication_token", dedup_token(records, which, "dead"));
+    encode_dead_letters(records, encoded_.dead_letters, database + "." + table, failed_at,
+                        dead_letter_has_sub_sequence_, dead_letter_body_);
+    if (version.has_insert_deduplication_token())
+      settings.emplace_back("insert_deduplication_token",
+                            dedup_token(records, which, "dead." + table,
+                                        sub_sequences_of(encoded_.dead_letters)));
+    std::string columns = kDeadLetterColumns;
+    if (dead_letter_has_sub_sequence_) columns += kDeadLetterSubSequenceColumn;
     if (auto st = clickhouse_.insert(config_.clickhouse_database, config_.dead_letter_table,
-                                     kDeadLetterColumns, "RowBinary", dead_letter_body_, settings,
-                                     deadline);
+                                     columns, "RowBinary", dead_letter_body_, settings, deadline);
         !st.ok())
       return st;
   }
   if (!encoded_.rows.empty()) {
+    // Written dead letters are not the retry's concern: rows are.
+    earliest = *std::min_element(encoded_.rows.begin(), encoded_.rows.end());
     columns_sql_.clear();
     for (uint32_t c : encoded_.included) {
       if (!columns_sql_.empty()) columns_sql_ += ", ";
       columns_sql_ += (*plan)->columns()[c].quoted_name;
     }
     settings.clear();
-    if (version->has_insert_deduplication_token())
-      settings.emplace_back("insert_deduplication_token", dedup_token(records, which, r.table));
-    if (auto st = clickhouse_.insert(database, r.table, columns_sql_, encoded_.format(),
+    if (version.has_insert_deduplication_token())
+      settings.emplace_back("insert_deduplication_token",
+                            dedup_token(records, which, table, encoded_.sub_sequences));
+    if (auto st = clickhouse_.insert(database, table, columns_sql_, encoded_.format(),
                                      encoded_.body, settings, deadline);
         !st.ok()) {
-      plans_.erase(database + "." + r.table);  // the table may have changed: describe again
+      plans_.erase(database + "." + table);  // the table may have changed: describe again
       return st;
     }
   }
-  summary += fmt::format("{{\"stream\":\"{}\",\"table\":\"{}.{}\",\"rows\":{},\"dead_letters\":{}}}",
-                         arn, database, r.table, encoded_.rows.size(),
-                         encoded_.dead_letters.size());
+  if (!summary.empty()) summary += ",";
+  summary += fmt::format(
+      "{{\"stream\":\"{}\",\"table\":\"{}.{}\",\"rows\":{},\"dead_letters\":{}",
+      records[which.front()].event_source_arn, database, table, encoded_.rows.size(), dead_letters);
+  if (encoded_.control_messages > 0)
+    summary += fmt::format(",\"control_messages\":{}", encoded_.control_messages);
+  summary += "}";
   return ok_status();
 }
 
@@ -216,17 +288,18 @@ Result<std::string> Function::handle(const Invocation& invocation) {
   std::string summary;
   for (const auto& [arn, which] : groups) {
     Status st = ok_status();
+    uint32_t retry_from = which.front();
     if (deadline.expired()) {
       st = make_error(ErrorKind::transient, "the invocation deadline is near", "deadline");
     } else {
-      st = write_group(records, which, deadline, summary);
+      st = write_group(records, which, deadline, summary, retry_from);
     }
     if (!st.ok()) {
-      first_unwritten = std::min(first_unwritten, which.front());
+      first_unwritten = std::min(first_unwritten, retry_from);
       env_.log.write(fmt::format("{{\"level\":\"error\",\"request_id\":\"{}\",\"stream\":\"{}\",\"kind\":\"{}\","
                  "\"retry_from\":\"{}\",\"message\":{}}}",
                  invocation.request_id, arn, to_string(st.error().kind),
-                 records[which.front()].sequence_number,
+                 records[retry_from].sequence_number,
                  [&] { std::string s; append_json_string(s, st.error().message); return s; }()));
     }
   }

@@ -62,10 +62,16 @@ class Function {
   // Removes from encoded_.dead_letters those already in the dead-letter table.
   Status drop_written_dead_letters(std::span<const KinesisRecord> records,
                                    const Deadline& deadline);
-  // Writes one stream's records; on failure returns the error (all of them
-  // are then reported for retry).
+  // Writes one stream's records, to the route's table or, with table_field,
+  // to each table its payloads name. On failure returns the error and sets
+  // `first_unwritten` to the earliest record that must be retried.
   Status write_group(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
-                     const Deadline& deadline, std::string& summary);
+                     const Deadline& deadline, std::string& summary, uint32_t& first_unwritten);
+  // One table's insert (and its dead letters); `earliest`: its first record.
+  Status write_table(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
+                     const std::string& database, const std::string& table,
+                     const EncodeOptions& options, const ServerVersion& version,
+                     const Deadline& deadline, std::string& summary, uint32_t& earliest);
 
   Config config_;
   FunctionEnv env_;
@@ -79,6 +85,7 @@ class Function {
   std::string columns_sql_;
   std::map<std::string, CachedPlan> plans_;
   bool dead_letter_table_ready_ = false;
+  bool dead_letter_has_sub_sequence_ = false;
 };
 
 // The SQL that creates the dead-letter table (works on 18.16 and current

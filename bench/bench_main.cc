@@ -12,6 +12,12 @@
 // A second, small table: the cost of request compression (Compressor, as
 // CLICKHOUSE_COMPRESSION uses it) on the pipeline's body, for batches of
 // 1,000 records and more.
+// Then the producers table (bench/producers.cc): plain JSON with and
+// without the payload stage, KPL aggregates and gzip payloads.
+// Then Google Benchmark's cases (bench/adversarial.cc): bytes/s of the batch
+// encoder on 1 MiB worst-case records. With --benchmark_* flags (e.g.
+// --benchmark_filter=adversarial) only those run.
+#include <benchmark/benchmark.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -27,8 +33,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/adversarial.h"
 #include "bench/alloc_counter.h"
+#include "bench/measure.h"
 #include "bench/naive.h"
+#include "bench/producers.h"
 #include "bench/schemas.h"
 #include "kinesis/batch.h"
 #include "app/compress.h"
@@ -36,8 +45,6 @@
 
 namespace k2c::bench {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -62,38 +69,6 @@ std::string cpu_model() {
   while (std::getline(f, line))
     if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
   return "unknown";
-}
-
-struct Figure {
-  double seconds = 0;          // median time of one call
-  double allocs_per_call = 0;  // in steady state
-};
-
-// Median over `reps` repetitions of the time of one call; each repetition
-// runs enough calls to last about `rep_seconds`.
-// With a fixed call count (--calls=N, for callgrind) the run makes exactly
-// 4 + reps * N calls.
-long g_fixed_calls = 0;
-
-Figure measure(const std::function<void()>& fn, int reps, double rep_seconds) {
-  for (int i = 0; i < 3; ++i) fn();  // warm-up: buffers reach their steady size
-  auto t0 = Clock::now();
-  fn();
-  double one = std::chrono::duration<double>(Clock::now() - t0).count();
-  const long calls = g_fixed_calls > 0 ? g_fixed_calls
-                                       : std::max(1L, static_cast<long>(rep_seconds / std::max(one, 1e-9)));
-  std::vector<double> times;
-  const uint64_t a0 = allocation_count();
-  for (int r = 0; r < reps; ++r) {
-    auto start = Clock::now();
-    for (long i = 0; i < calls; ++i) fn();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count() /
-                    static_cast<double>(calls));
-  }
-  const uint64_t a1 = allocation_count();
-  std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
-  return {times[static_cast<size_t>(reps / 2)],
-          static_cast<double>(a1 - a0) / static_cast<double>(calls * reps)};
 }
 
 struct Row {
@@ -243,7 +218,10 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
     std::printf("%-6zu %22.2f %22.1f %10s %10s\n", rows[i].batch, p / walk, p / naive,
                 p >= 2500 ? "met" : "missed", p >= 0.5 * walk ? "met" : "missed");
   }
-  return print_compression(bodies, rows, reps, rep_seconds, only) && all_ok ? 0 : 1;
+  const bool compression_ok = print_compression(bodies, rows, reps, rep_seconds, only);
+  bool producers_ok = true;
+  if (only.empty()) producers_ok = print_producers(orders_event(1000), reps, rep_seconds);
+  return compression_ok && producers_ok && all_ok ? 0 : 1;
 }
 
 }  // namespace
@@ -254,9 +232,12 @@ int main(int argc, char** argv) {
   double rep_seconds = 0.2;
   std::vector<size_t> sizes = {100, 1000, 5000};
   std::string only;
+  std::vector<char*> gbench_args = {argv[0]};  // Google Benchmark's own flags
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--quick") {
+    if (a.rfind("--benchmark_", 0) == 0) {
+      gbench_args.push_back(argv[i]);
+    } else if (a == "--quick") {
       reps = 3;
       rep_seconds = 0.05;
     } else if (a.rfind("--reps=", 0) == 0) {
@@ -271,12 +252,23 @@ int main(int argc, char** argv) {
       std::string item;
       while (std::getline(ss, item, ',')) sizes.push_back(std::stoul(item));
     } else {
-      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME] [--calls=N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--reps=N] [--sizes=100,1000,5000] [--only=NAME] [--calls=N] [--benchmark_...]\n", argv[0]);
       return 2;
     }
   }
   try {
-    return k2c::bench::run(reps, rep_seconds, sizes, only);
+    int rc = 0;
+    if (gbench_args.size() == 1) rc = k2c::bench::run(reps, rep_seconds, sizes, only);
+    // Not with --only or --calls: those profile one case of the tables.
+    if (only.empty() && k2c::bench::g_fixed_calls == 0) {
+      k2c::bench::register_adversarial_benchmarks();
+      int gbench_argc = static_cast<int>(gbench_args.size());
+      benchmark::Initialize(&gbench_argc, gbench_args.data());
+      std::printf("\n");
+      benchmark::RunSpecifiedBenchmarks();
+      benchmark::Shutdown();
+    }
+    return rc;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench: %s\n", e.what());
     return 1;

@@ -1,140 +1,49 @@
 #include "kinesis/batch.h"
 
-#include "kinesis/base64.h"
-#include "kinesis/json_scan.h"
-#include "kinesis/json_views.h"
+#include <algorithm>
+
+#include <charconv>
+
 #include "base/bytes.h"
+#include "base/identifier.h"
+#include "kinesis/base64.h"
+#include "kinesis/json_views.h"
+#include "rowbinary/framing.h"
 
 namespace k2c {
 namespace {
 
-DeadLetter dead(uint32_t index, const char* code, std::string message, std::string_view raw) {
-  return DeadLetter{index, code, std::move(message), std::string(raw)};
-}
-
-bool is_valid_scalar_or_array(simdjson::ondemand::document& doc, simdjson::ondemand::json_type type) {
-  using simdjson::ondemand::json_type;
-  bool ok = false;
-  switch (type) {
-    case json_type::null: {
-      bool is_null = false;
-      ok = !doc.is_null().get(is_null) && is_null;
-      break;
-    }
-    case json_type::boolean: ok = !doc.get_bool().error(); break;
-    case json_type::number: ok = !doc.get_number().error(); break;
-    case json_type::string: ok = !doc.get_string().error(); break;
-    case json_type::array: {
-      simdjson::ondemand::array a;
-      std::string_view raw;
-      ok = !doc.get_array().get(a) && !a.raw_json().get(raw);
-      break;
-    }
-    case json_type::object: ok = true; break;
+bool starts_like_object(std::string_view s) {
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c == '{';
   }
-  return ok && at_document_end(doc);
-}
-
-// Encoder::encode, with strings read as views of the payload when they have
-// no escapes (the same text get_string() would give, without the copy).
-Status encode_value(const Encoder& encoder, simdjson::ondemand::value& value, std::string& out) {
-  simdjson::ondemand::json_type type;
-  if (auto e = value.type().get(type)) return invalid_json(e);
-  if (type != simdjson::ondemand::json_type::string) return encoder.encode(value, out);
-  std::string_view s;
-  if (auto e = string_value(value, s)) return invalid_json(e);
-  const size_t mark = out.size();
-  Status st = encoder.from_string(s, out);
-  if (!st.ok()) out.resize(mark);
-  return st;
-}
-
-// One scalar at the cursor, through the Encoder call that Encoder::encode()
-// makes for its JSON kind. False: not a scalar this lane reads (an escaped
-// string, an array, an object, invalid JSON) or a rejected value; the caller
-// rolls the body back.
-[[gnu::always_inline]] inline bool scan_scalar(scan::Cursor& c, const Encoder& encoder,
-                                               std::string& out) {
-  switch (c.peek()) {
-    case '"': {
-      ++c.p;
-      std::string_view s;
-      return scan::plain_string(c, s) && encoder.from_string(s, out).ok();
-    }
-    case 't': return scan::literal(c, "true") && encoder.from_bool(true, out).ok();
-    case 'f': return scan::literal(c, "false") && encoder.from_bool(false, out).ok();
-    case 'n': return scan::literal(c, "null") && encoder.from_null(out).ok();
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9': {
-      std::string_view number;
-      return scan::number(c, number) && encoder.from_number(number, out).ok();
-    }
-    default: return false;
-  }
-}
-
-// An array of scalars at the cursor, as ArrayEncoder::from_array writes it:
-// the element count (unsigned LEB128), then the elements.
-bool scan_array(scan::Cursor& c, const Encoder& element, std::string& out) {
-  ++c.p;  // '['
-  const size_t count_at = out.size();
-  out.push_back('\0');  // the count: one byte while below 128
-  uint64_t count = 0;
-  if (!c.consume(']')) {
-    for (;;) {
-      c.skip_ws();
-      if (!scan_scalar(c, element, out)) return false;
-      ++count;
-      if (c.consume(',')) continue;
-      if (!c.consume(']')) return false;
-      break;
-    }
-  }
-  if (count < 0x80) {
-    out[count_at] = static_cast<char>(count);
-  } else {
-    std::string varint;
-    put_varint(varint, count);
-    out.replace(count_at, 1, varint);
-  }
-  return true;
+  return false;
 }
 
 }  // namespace
 
-BatchEncoder::BatchEncoder() : parser_(kMaxPayloadBytes) {}
+// Inflated payloads may reach kMaxInflatedBytes; simdjson allocates for the
+// largest document it has seen, not for this bound.
+BatchEncoder::BatchEncoder() : parser_(kMaxInflatedBytes) {}
 
 void BatchEncoder::encode(std::span<const KinesisRecord> records, std::span<const uint32_t> which,
-                          const TablePlan& plan, bool with_defaults, EncodedBatch& out) {
+                          const TablePlan& plan, bool with_defaults, EncodedBatch& out,
+                          const EncodeOptions& options) {
   const size_t n = plan.columns().size();
   with_defaults_ = with_defaults;
+  options_ = options;
+  // Hints are column indexes of the plan they were learnt on; each call may
+  // bring another table's plan, or a rebuilt one at the same address.
+  std::fill(hints_.begin(), hints_.end(), -1);
   slots_.resize(n);
   provided_.assign(n, 0);
   include_.assign(n, 1);
-  if (!with_defaults) {
-    // Start by leaving out every DEFAULT column; if some record provides one,
-    // encode again with exactly the provided set. The final set depends only
-    // on the records, so the bytes do too.
-    for (size_t c = 0; c < n; ++c) {
-      const auto& col = plan.columns()[c];
-      if (col.has_default_expression && !col.nullable && col.source == ColumnSource::payload)
-        include_[c] = 0;
-    }
-  }
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  out.internal_error.reset();
+  if (with_defaults) {
     encode_pass(records, which, plan, out);
-    if (with_defaults) break;
-    bool stable = true;
-    for (size_t c = 0; c < n; ++c) {
-      const auto& col = plan.columns()[c];
-      if (!(col.has_default_expression && !col.nullable && col.source == ColumnSource::payload))
-        continue;
-      if (include_[c] != seen_[c]) {
-        include_[c] = seen_[c];
-        stable = false;
-      }
-    }
-    if (stable) break;
+  } else if (!settle_column_set(records, which, plan, out)) {
+    return;
   }
   out.with_defaults = with_defaults;
   out.included.clear();
@@ -142,36 +51,188 @@ void BatchEncoder::encode(std::span<const KinesisRecord> records, std::span<cons
     if (include_[c]) out.included.push_back(static_cast<uint32_t>(c));
 }
 
+// Without RowBinaryWithDefaults, a DEFAULT column is sent only when some row
+// (a record that is encoded, not dead-lettered) has a value for it; else the
+// server computes it for every row. The first pass sends none of them.
+//
+// Invariant: whether a record becomes a row does not depend on the column
+// set (every value is checked, sent or not), so every pass has the same rows,
+// and they provide the same columns (seen_). The set only grows, to exactly
+// seen_; the pass that adds nothing is the last. So there are at most
+// (DEFAULT columns + 1) passes, in practice 1 or 2, and the bytes depend only
+// on the records. A pass whose rows no longer provide a column the set holds,
+// or one pass too many, breaks the invariant: an internal error on `out`,
+// with no rows, rather than an insert whose column set misdescribes its rows.
+bool BatchEncoder::settle_column_set(std::span<const KinesisRecord> records,
+                                     std::span<const uint32_t> which, const TablePlan& plan,
+                                     EncodedBatch& out) {
+  const auto& columns = plan.columns();
+  auto omissible = [&](size_t c) {
+    const auto& col = columns[c];
+    return col.has_default_expression && !col.nullable && col.source == ColumnSource::payload;
+  };
+  size_t max_passes = 1;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (!omissible(c)) continue;
+    include_[c] = 0;
+    ++max_passes;
+  }
+  for (size_t pass = 1;; ++pass) {
+    encode_pass(records, which, plan, out);
+    bool grew = false;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (!omissible(c) || include_[c] == seen_[c]) continue;
+      if (include_[c])
+        return fail_internal(out, "column `" + columns[c].name + "` left the column set");
+      include_[c] = 1;
+      grew = true;
+    }
+    if (!grew) return true;
+    if (pass == max_passes) return fail_internal(out, "the column set did not settle");
+  }
+}
+
+bool BatchEncoder::fail_internal(EncodedBatch& out, std::string message) {
+  out.clear();
+  out.internal_error = make_error(ErrorKind::permanent, "batch encoder: " + std::move(message),
+                                  "internal_error");
+  return false;
+}
+
 void BatchEncoder::encode_pass(std::span<const KinesisRecord> records,
                                std::span<const uint32_t> which, const TablePlan& plan,
                                EncodedBatch& out) {
   out.body.clear();
   out.rows.clear();
+  out.sub_sequences.clear();
   out.dead_letters.clear();
+  const uint64_t controls_before = splitter_.control_messages();
   seen_.assign(plan.columns().size(), 0);
   for (uint32_t index : which) {
-    if (encode_record(records[index], index, plan, out)) out.rows.push_back(index);
+    const KinesisRecord& record = records[index];
+    const std::vector<Payload>* payloads = payloads_of(record, index, out);
+    if (payloads == nullptr) continue;
+    for (const Payload& p : *payloads) {
+      if (!options_.table_field.empty() && table_of(p) != options_.table) continue;
+      if (encode_payload(record, p, index, plan, out)) {
+        out.rows.push_back(index);
+        out.sub_sequences.push_back(p.sub_sequence);
+      }
+    }
   }
+  out.control_messages = splitter_.control_messages() - controls_before;
 }
 
-bool BatchEncoder::encode_record(const KinesisRecord& record, uint32_t index,
-                                 const TablePlan& plan, EncodedBatch& out) {
+const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& record, uint32_t index,
+                                                      EncodedBatch& out) {
   size_t len = 0;
   if (!base64_decode(record.data_base64, decoded_, simdjson::SIMDJSON_PADDING, len)) {
-    out.dead_letters.push_back(dead(index, "invalid_base64", "kinesis.data is not valid base64",
-                                    record.data_base64));
-    return false;
+    out.dead_letters.push_back(DeadLetter{index, "invalid_base64", "kinesis.data is not valid base64",
+                                          std::string(record.data_base64), 0,
+                                          std::string(record.partition_key)});
+    return nullptr;
   }
-  const std::string_view payload(decoded_.data(), len);
+  const std::string_view data(decoded_.data(), len);
   if (len > kMaxPayloadBytes) {
-    out.dead_letters.push_back(dead(index, "payload_too_large",
-                                    "payload of " + std::to_string(len) +
-                                        " bytes exceeds the 1 MiB Kinesis record limit",
-                                    payload));
+    out.dead_letters.push_back(DeadLetter{
+        index, "payload_too_large",
+        "payload of " + std::to_string(len) + " bytes exceeds the 1 MiB Kinesis record limit",
+        std::string(data), 0, std::string(record.partition_key)});
+    return nullptr;
+  }
+  if (options_.skip_payload_stage) {
+    whole_.resize(1);
+    whole_[0] = Payload{};
+    whole_[0].bytes = data;
+    whole_[0].readable = decoded_.size();
+    whole_[0].partition_key = record.partition_key;
+    return &whole_;
+  }
+  return &splitter_.split(data, decoded_.size(), record.partition_key, options_.text);
+}
+
+bool BatchEncoder::encode_payload(const KinesisRecord& record, const Payload& payload,
+                                  uint32_t index, const TablePlan& plan, EncodedBatch& out) {
+  if (payload.error != nullptr) {
+    out.dead_letters.push_back(dead(index, payload, payload.error, payload.error_message));
     return false;
   }
-  if (encode_in_order(record, len, plan, out.body)) return true;
-  return encode_with_slots(record, index, len, plan, out);
+  if (payload.text) return encode_text_row(record, payload, index, plan, out);
+  if (payload.log != nullptr && !starts_like_object(payload.bytes))
+    return encode_text_row(record, payload, index, plan, out);  // a plain log line
+  if (encode_in_order(record, payload, plan, out.body)) return true;
+  const size_t dead_before = out.dead_letters.size();
+  if (encode_with_slots(record, payload, index, plan, out)) return true;
+  // A log event's message that is not a JSON object after all is a log line.
+  if (payload.log != nullptr && out.dead_letters.size() == dead_before + 1) {
+    const std::string_view code = out.dead_letters.back().code;
+    if (code == "invalid_json" || code == "not_an_object") {
+      out.dead_letters.pop_back();
+      return encode_text_row(record, payload, index, plan, out);
+    }
+  }
+  return false;
+}
+
+bool BatchEncoder::encode_text_row(const KinesisRecord& record, const Payload& payload,
+                                   uint32_t index, const TablePlan& plan, EncodedBatch& out) {
+  const auto& columns = plan.columns();
+  const size_t mark = out.body.size();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (!include_[c]) continue;
+    if (write_unprovided(columns[c], record, payload, out.body)) continue;
+    out.body.resize(mark);
+    std::string rejected;  // the error path only: the value again, for its message
+    Status st = write_metadata(columns[c], record, payload, rejected);
+    out.dead_letters.push_back(dead(index, payload, "value_rejected",
+                                    "column `" + columns[c].name + "`: " + st.error().message));
+    return false;
+  }
+  return true;
+}
+
+std::string_view BatchEncoder::table_of(const Payload& payload) {
+  if (payload.error != nullptr || payload.text) return options_.default_table;
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  if (parser_.iterate(payload.bytes.data(), payload.bytes.size(), payload.readable).get(doc) ||
+      doc.get_object().get(object))
+    return options_.default_table;
+  std::string_view found;
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return options_.default_table;
+    if (key != options_.table_field) continue;
+    std::string_view name;
+    if (field.value().get_string().get(name)) found = {};  // last occurrence wins, as for columns
+    else found = name;
+  }
+  // `found` lives in the parser's buffer until the next parse: compare now.
+  if (found.empty() || !is_identifier(found)) return options_.default_table;
+  if (found == options_.table) return options_.table;
+  table_name_.assign(found);
+  return table_name_;
+}
+
+std::vector<std::string> BatchEncoder::tables_of(std::span<const KinesisRecord> records,
+                                                 std::span<const uint32_t> which,
+                                                 const EncodeOptions& options) {
+  options_ = options;
+  options_.table = {};
+  std::vector<std::string> tables;
+  EncodedBatch ignored;
+  for (uint32_t index : which) {
+    const std::vector<Payload>* payloads = payloads_of(records[index], index, ignored);
+    if (payloads == nullptr) {
+      tables.emplace_back(options.default_table);  // its dead letter belongs to the route's table
+      continue;
+    }
+    for (const Payload& p : *payloads) tables.emplace_back(table_of(p));
+  }
+  std::vector<std::string> distinct;
+  for (auto& t : tables)
+    if (std::find(distinct.begin(), distinct.end(), t) == distinct.end()) distinct.push_back(std::move(t));
+  return distinct;
 }
 
 int BatchEncoder::column_of(std::string_view key, size_t position, const TablePlan& plan) {
@@ -192,241 +253,83 @@ int BatchEncoder::column_of(std::string_view key, size_t position, const TablePl
   return c;
 }
 
-// Writes column `c` of a row with no payload value: metadata, or the
-// missing-value encoding. False when a metadata value is rejected.
+// Writes a column of a row that has no payload value for it: a virtual
+// column's value, or the missing-value encoding. False when a virtual
+// column's value is rejected by its type.
 bool BatchEncoder::write_unprovided(const PlannedColumn& col, const KinesisRecord& record,
-                                    std::string& body) const {
+                                    const Payload& payload, std::string& body) const {
   if (col.source != ColumnSource::payload) {
-    if (with_defaults_) body.push_back('\0');
-    return write_metadata(col, record, body).ok();
+    rowbinary::value_follows(body, with_defaults_);
+    return write_metadata(col, record, payload, body).ok();
   }
-  if (with_defaults_ && !col.nullable) {
-    body.push_back('\1');
-  } else {
-    if (with_defaults_) body.push_back('\0');
-    col.encoder->write_default(body);
-  }
-  return true;
-}
-
-// The fast lane (see kinesis/json_scan.h): the payload is scanned once and
-// values are written straight into the body, when it is an object whose
-// column keys come in table order, each at most once, every value a string
-// without escapes, a number, a literal or an array of those, and every value
-// accepted. Anything else rolls the body back and returns false with no
-// other effect, and encode_with_slots, the general lane, does the record
-// again: it alone decides dead letters, so both lanes give the same bytes.
-// Against the simdjson walk this lane replaced, it saves a second simdjson
-// document per record: stage 1 and the iterator set-up cost more than the
-// scan on payloads of a few hundred bytes.
-bool BatchEncoder::encode_in_order(const KinesisRecord& record, size_t len, const TablePlan& plan,
-                                   std::string& body) {
-  if (!fast_lane_) return false;
-  const std::string_view payload(decoded_.data(), len);
-  // The general lane's stage 1 checks UTF-8; the scanner relies on this pass.
-  if (!simdjson::validate_utf8(payload.data(), payload.size())) return false;
-  scan::Cursor c(payload, decoded_.size() - len);
-  if (!c.consume('{')) return false;
-  const auto& columns = plan.columns();
-  const size_t mark = body.size();
-  size_t next = 0;  // columns before `next` are written
-  size_t position = 0;
-  seen_now_.clear();
-  auto fill_to = [&](size_t end) {
-    for (; next < end; ++next)
-      if (include_[next] && !write_unprovided(columns[next], record, body)) return false;
-    return true;
-  };
-  auto give_up = [&] {
-    body.resize(mark);
-    return false;
-  };
-  if (!c.consume('}')) {
-    for (;;) {
-      std::string_view key;
-      if (!scan::quoted(c, key) || !c.consume(':')) return give_up();
-      c.skip_ws();
-      // The column this key position had last time, checked in one vector
-      // step (the key lies in the padded payload buffer), else the lookup.
-      int ci;
-      if (position < hints_.size() && hints_[position] >= 0 &&
-          plan.is_payload_column(static_cast<size_t>(hints_[position]), key)) {
-        ci = hints_[position];
-      } else {
-        ci = column_of(key, position, plan);
-      }
-      ++position;
-      if (ci < 0) {
-        if (!scan::skip_value(c)) return give_up();  // unknown keys are ignored
-      } else if (static_cast<size_t>(ci) < next) {
-        return give_up();  // repeated or out of order
-      } else if (c.peek() == 'n') {
-        // Missing, unless the key comes again: the column stays unwritten.
-        if (!scan::literal(c, "null")) return give_up();
-      } else {
-        const size_t col = static_cast<size_t>(ci);
-        seen_now_.push_back(static_cast<uint32_t>(col));
-        if (!fill_to(col)) return give_up();
-        next = col + 1;
-        if (!include_[col]) {
-          if (!scan::skip_value(c)) return give_up();
-        } else {
-          if (with_defaults_) body.push_back('\0');
-          const Encoder& encoder = *columns[col].encoder;
-          if (c.peek() == '[') {
-            const Encoder* element = encoder.array_element();
-            if (element == nullptr || !scan_array(c, *element, body)) return give_up();
-          } else if (!scan_scalar(c, encoder, body)) {
-            return give_up();
-          }
-        }
-      }
-      if (c.consume(',')) continue;
-      if (c.consume('}')) break;
-      return give_up();
-    }
-  }
-  c.skip_ws();
-  if (!c.at_end() || !fill_to(columns.size())) return give_up();
-  for (uint32_t col : seen_now_) seen_[col] = 1;
-  ++fast_lane_rows_;
-  return true;
-}
-
-bool BatchEncoder::encode_with_slots(const KinesisRecord& record, uint32_t index, size_t len,
-                                     const TablePlan& plan, EncodedBatch& out) {
-  const std::string_view payload(decoded_.data(), len);
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::json_type type;
-  if (auto e = parser_.iterate(decoded_.data(), len, decoded_.size()).get(doc);
-      e || (e = doc.type().get(type))) {
-    out.dead_letters.push_back(dead(index, "invalid_json", invalid_json(e).message, payload));
-    return false;
-  }
-  if (type != simdjson::ondemand::json_type::object) {
-    // ondemand types a document by its first byte: check it is valid JSON
-    // before calling it "not an object".
-    const bool valid = is_valid_scalar_or_array(doc, type);
-    out.dead_letters.push_back(
-        valid ? dead(index, "not_an_object", "the payload is JSON but not an object", payload)
-              : dead(index, "invalid_json", "invalid JSON: not a JSON value", payload));
-    return false;
-  }
-  simdjson::ondemand::object object;
-  if (auto e = doc.get_object().get(object)) {
-    out.dead_letters.push_back(dead(index, "invalid_json", invalid_json(e).message, payload));
-    return false;
-  }
-
-  const auto& columns = plan.columns();
-  std::fill(provided_.begin(), provided_.end(), 0);
-  const Error* failure = nullptr;
-  Error error{ErrorKind::bad_record, ""};
-  for (auto field : object) {
-    std::string_view key;
-    if (auto e = field_key(field, key)) {
-      error = invalid_json(e);
-      failure = &error;
-      break;
-    }
-    const int c = plan.find_payload_column(key);
-    if (c < 0) continue;  // unknown keys are ignored (the value is skipped)
-    simdjson::ondemand::value value;
-    simdjson::ondemand::json_type vtype;
-    if (auto e = field.value().get(value); e || (e = value.type().get(vtype))) {
-      error = invalid_json(e);
-      failure = &error;
-      break;
-    }
-    if (vtype == simdjson::ondemand::json_type::null) {
-      bool is_null = false;
-      if (value.is_null().get(is_null) || !is_null) {
-        error = invalid_json(simdjson::N_ATOM_ERROR);
-        failure = &error;
-        break;
-      }
-      provided_[static_cast<size_t>(c)] = 0;  // null = missing (last occurrence wins)
-      continue;
-    }
-    seen_[static_cast<size_t>(c)] = 1;
-    if (failure != nullptr || !include_[static_cast<size_t>(c)]) continue;
-    std::string& slot = slots_[static_cast<size_t>(c)];
-    slot.clear();
-    if (auto st = encode_value(*columns[static_cast<size_t>(c)].encoder, value, slot); !st.ok()) {
-      error = std::move(st).error();
-      if (error.message.find("invalid JSON") != 0)
-        error.message = "column `" + columns[static_cast<size_t>(c)].name + "`: " + error.message;
-      failure = &error;
-      if (std::string_view(error.code) == "invalid_json") break;
-      continue;  // keep noting which keys are present, for the column set
-    }
-    provided_[static_cast<size_t>(c)] = 1;
-  }
-  if (failure == nullptr && !at_document_end(doc)) {
-    error = make_error(ErrorKind::bad_record, "trailing bytes after the JSON object", "invalid_json");
-    failure = &error;
-  }
-  if (failure != nullptr) {
-    out.dead_letters.push_back(
-        dead(index, *failure->code ? failure->code : "value_rejected", failure->message, payload));
-    return false;
-  }
-
-  const size_t mark = out.body.size();
-  for (size_t c = 0; c < columns.size(); ++c) {
-    if (!include_[c]) continue;
-    const auto& col = columns[c];
-    if (col.source != ColumnSource::payload) {
-      if (with_defaults_) out.body.push_back('\0');
-      if (auto st = write_metadata(col, record, out.body); !st.ok()) {
-        out.body.resize(mark);
-        out.dead_letters.push_back(
-            dead(index, "value_rejected", "column `" + col.name + "`: " + st.error().message, payload));
-        return false;
-      }
-    } else if (provided_[c]) {
-      if (with_defaults_) out.body.push_back('\0');
-      out.body.append(slots_[c]);
-    } else if (with_defaults_ && !col.nullable) {
-      out.body.push_back('\1');  // the server applies the column's DEFAULT
-    } else {
-      if (with_defaults_) out.body.push_back('\0');
-      col.encoder->write_default(out.body);  // NULL for Nullable, else the zero value
-    }
-  }
+  rowbinary::missing_value(*col.encoder, col.nullable, body, with_defaults_);
   return true;
 }
 
 Status BatchEncoder::write_metadata(const PlannedColumn& column, const KinesisRecord& record,
-                                    std::string& out) const {
+                                    const Payload& payload, std::string& out) const {
+  const Encoder& e = *column.encoder;
+  auto number = [&](uint64_t whole, int millis) {
+    char buf[32];
+    char* end = std::to_chars(buf, buf + 24, whole).ptr;
+    if (millis >= 0) {
+      *end++ = '.';
+      *end++ = static_cast<char>('0' + millis / 100);
+      *end++ = static_cast<char>('0' + millis / 10 % 10);
+      *end++ = static_cast<char>('0' + millis % 10);
+    }
+    number_.assign(buf, end);
+    return e.from_number(number_, out);
+  };
+  const LogFields* log = payload.log;
   switch (column.source) {
-    case ColumnSource::stream_arn: return column.encoder->from_string(record.event_source_arn, out);
-    case ColumnSource::shard_id: return column.encoder->from_string(record.shard_id, out);
-    case ColumnSource::sequence_number:
-      return column.encoder->from_string(record.sequence_number, out);
-    case ColumnSource::partition_key: return column.encoder->from_string(record.partition_key, out);
+    case ColumnSource::stream_arn: return e.from_string(record.event_source_arn, out);
+    case ColumnSource::shard_id: return e.from_string(record.shard_id, out);
+    case ColumnSource::sequence_number: return e.from_string(record.sequence_number, out);
+    case ColumnSource::partition_key: return e.from_string(payload.partition_key, out);
     case ColumnSource::arrival_time:
-      if (record.arrival_timestamp.empty()) return column.encoder->from_null(out);
-      return column.encoder->from_number(record.arrival_timestamp, out);
+      if (record.arrival_timestamp.empty()) return e.from_null(out);
+      return e.from_number(record.arrival_timestamp, out);
+    case ColumnSource::sub_sequence_number: return number(payload.sub_sequence, -1);
+    case ColumnSource::raw: return e.from_string(payload.bytes, out);
+    case ColumnSource::log_group: return log ? e.from_string(log->log_group, out) : e.from_null(out);
+    case ColumnSource::log_stream: return log ? e.from_string(log->log_stream, out) : e.from_null(out);
+    case ColumnSource::log_owner: return log ? e.from_string(log->owner, out) : e.from_null(out);
+    case ColumnSource::log_event_id:
+      return log ? e.from_string(payload.log_event_id, out) : e.from_null(out);
+    case ColumnSource::log_timestamp: {
+      if (!log) return e.from_null(out);
+      const int64_t ms = payload.log_timestamp_ms;
+      if (ms < 0) return e.from_null(out);  // before 1970: not a log event CloudWatch writes
+      return number(static_cast<uint64_t>(ms / 1000), static_cast<int>(ms % 1000));
+    }
+    case ColumnSource::message: return log ? e.from_string(payload.bytes, out) : e.from_null(out);
     case ColumnSource::payload: break;
   }
   return ok_status();
 }
 
+DeadLetter BatchEncoder::dead(uint32_t index, const Payload& payload, const char* code,
+                              std::string message) const {
+  return DeadLetter{index, code, std::move(message), std::string(payload.bytes),
+                    payload.sub_sequence, std::string(payload.partition_key)};
+}
+
 void encode_dead_letters(std::span<const KinesisRecord> records,
                          std::span<const DeadLetter> dead_letters, std::string_view target_table,
-                         uint32_t failed_at, std::string& out) {
+                         uint32_t failed_at, bool with_sub_sequence, std::string& out) {
   for (const auto& d : dead_letters) {
     const KinesisRecord& r = records[d.record];
     put_fixed(out, failed_at);
     put_string(out, r.event_source_arn);
     put_string(out, r.shard_id);
     put_string(out, r.sequence_number);
-    put_string(out, r.partition_key);
+    put_string(out, d.partition_key.empty() ? r.partition_key : std::string_view(d.partition_key));
     put_string(out, target_table);
     put_string(out, d.code);
     put_string(out, d.message);
     put_string(out, d.raw);
+    if (with_sub_sequence) put_fixed(out, d.sub_sequence);
   }
 }
 

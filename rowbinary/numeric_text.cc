@@ -55,9 +55,13 @@ bool parse_number_text(std::string_view s, NumberText& out) noexcept {
     bool neg = false;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
     start = i;
+    // Exact up to 9 digits, then saturated: past any digit count a record
+    // can hold (1 MiB), a larger exponent decides nothing more (overflow, or
+    // all digits fractional), and `point` below stays far from overflow.
+    constexpr int kSaturated = 100'000'000;
     int e = 0;
     while (i < s.size() && is_digit(s[i])) {
-      if (e < 100000) e = e * 10 + (s[i] - '0');
+      if (e < kSaturated) e = e * 10 + (s[i] - '0');
       ++i;
     }
     if (i == start) return false;
@@ -86,9 +90,10 @@ NumberStatus scaled_magnitude(const NumberText& n, int scale, bool truncate, int
     if (max_digits > 0 && significant > max_digits) return NumberStatus::overflow;
     if (!mul10_add(magnitude, d)) return NumberStatus::overflow;
   }
-  // Integral zeros implied by a positive exponent.
-  for (int64_t k = total; k < point; ++k) {
-    if (significant == 0) continue;  // 0e5 stays 0
+  // Integral zeros implied by a positive exponent. A zero significand stays
+  // 0 (0e999999): no step per implied zero, whose count the input does not
+  // bound; otherwise the digit-count guards stop the loop within 400 steps.
+  for (int64_t k = total; significant > 0 && k < point; ++k) {
     ++significant;
     if (max_digits > 0 && significant > max_digits) return NumberStatus::overflow;
     if (k - total > 400 || !mul10_add(magnitude, 0)) return NumberStatus::overflow;

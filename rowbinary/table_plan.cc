@@ -13,6 +13,14 @@ ColumnSource source_of(std::string_view name) {
   if (name == "_sequence_number") return ColumnSource::sequence_number;
   if (name == "_partition_key") return ColumnSource::partition_key;
   if (name == "_approximate_arrival_timestamp") return ColumnSource::arrival_time;
+  if (name == "_sub_sequence_number") return ColumnSource::sub_sequence_number;
+  if (name == "_raw") return ColumnSource::raw;
+  if (name == "_log_group") return ColumnSource::log_group;
+  if (name == "_log_stream") return ColumnSource::log_stream;
+  if (name == "_log_owner") return ColumnSource::log_owner;
+  if (name == "_log_event_id") return ColumnSource::log_event_id;
+  if (name == "_log_timestamp") return ColumnSource::log_timestamp;
+  if (name == "_message") return ColumnSource::message;
   return ColumnSource::payload;
 }
 

@@ -2,11 +2,12 @@
 // payload; every top-level field is encoded by an encoder of each type of a
 // wide schema. Crashes and sanitizer reports are the findings; an encoder
 // that rejects a value but leaves bytes behind aborts. (The deterministic,
-// bounded version that runs with the unit tests is tests/rowbinary/fuzz_test.cc.)
+// bounded version that runs with the unit tests is tests/rowbinary/fuzz_test.cc;
+// the whole record path is fuzzed by tools/fuzz_record.cc in ./dev test.)
 //
 // Build and run (clang with libFuzzer; from the repository root):
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
-//     tools/fuzz_encoder.cc schema/*.cc base/error.cc -lsimdjson -o /tmp/fuzz_encoder
+//     tools/fuzz_encoder.cc rowbinary/*.cc base/*.cc -lsimdjson -o /tmp/fuzz_encoder
 //   mkdir -p /tmp/fuzz-corpus && /tmp/fuzz_encoder -max_total_time=60 /tmp/fuzz-corpus
 #include <simdjson.h>
 

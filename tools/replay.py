@@ -37,6 +37,43 @@ CONNECT_DIR = os.path.join(ROOT, "build/connect")
 # DateTime64 or JSON type). JSON is production-ready from 25.3 on.
 CURRENT_FROM = (25, 3)
 
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def load_event(path):
+    """The event file's bytes, without a leading UTF-8 byte-order mark.
+
+    Files written on Windows (the .NET Lambda tools' samples) start with one;
+    Lambda itself never sends it, so the tool drops it rather than bootstrap.
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    return data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+
+
+def stage_events(paths, directory):
+    """The event files to hand the emulator: each file with a byte-order mark
+    is written without it under `directory` (one sub-directory per file, so
+    the batch keeps its file name in the report); the others as they are."""
+    staged = []
+    for i, path in enumerate(paths):
+        try:
+            data = load_event(path)
+        except OSError:
+            staged.append(path)  # the emulator reports it, as any unreadable event
+            continue
+        if os.path.getsize(path) == len(data):
+            staged.append(path)
+            continue
+        copy = os.path.join(directory, str(i), os.path.basename(path))
+        os.makedirs(os.path.dirname(copy))
+        with open(copy, "wb") as f:
+            f.write(data)
+        staged.append(copy)
+    return staged
+
+
 read_env = chsql.read_env
 
 
@@ -202,7 +239,8 @@ def main():
             print(f"Tables and routes of ./dev connect --apply: {', '.join(qualified(r) for r in own_routes)} "
                   f"({os.path.relpath(a.connect_dir, ROOT)}; rm -r it to forget them)")
         print("Tables from: " + ", ".join(os.path.relpath(p, ROOT) for p in ddl + own_ddl))
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out, tempfile.TemporaryDirectory() as staging:
+            events = stage_events(events, staging)
             cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"),
                    "--bootstrap", a.bootstrap, "--json-out", out.name,
                    "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",

@@ -24,7 +24,7 @@
 // DateTime to 2106-02-07 06:28:15); we reject some forms the server would
 // coerce.
 // Types 18.16 cannot host (Int128+, Decimal128+, Date32, DateTime64, Bool,
-// IPv4/IPv6, Map) are covered by byte tables in tests/schema.
+// IPv4/IPv6, Map) are covered by byte tables in tests/rowbinary.
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>

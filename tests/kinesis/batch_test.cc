@@ -82,6 +82,71 @@ TEST(BatchEncoder, SendsADefaultColumnWhenSomeRecordProvidesIt) {
             "02000000" "00" "01" "09" "0132");
 }
 
+// Servers before 23.7 (the column-set path): a DEFAULT column that only a
+// dead-lettered record names stays out of the insert, so the good rows get
+// the server's DEFAULT, not the zero value.
+TEST(BatchEncoder, ADefaultColumnNamedOnlyByARejectedRecordIsLeftOut) {
+  Fixture f;
+  f.add(R"({"a":1})");
+  f.add(R"({"a":"x","d":9})");  // a is rejected
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  auto p = plan(kColumns);
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_EQ(out.rows, (std::vector<uint32_t>{0}));
+  ASSERT_EQ(out.dead_letters.size(), 1u);
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 1, 2, 4}));
+  EXPECT_EQ(testing::to_hex(out.body), "01000000" "00" "01" "0131");
+}
+
+// A DEFAULT column's value is checked even in a pass that leaves the column
+// out: the record is dead-lettered, and the column stays out for the others.
+TEST(BatchEncoder, ARejectedDefaultValueLeavesItsColumnOut) {
+  Fixture f;
+  f.add(R"({"a":1})");
+  f.add(R"({"a":2,"d":"x"})");
+  f.add(R"({"a":3,"d":300})");
+  f.finish();
+  for (bool fast_lane : {true, false}) {
+    BatchEncoder enc;
+    enc.set_fast_lane(fast_lane);
+    EncodedBatch out;
+    auto p = plan(kColumns);
+    enc.encode(f.records, f.which, p, false, out);
+    EXPECT_EQ(out.rows, (std::vector<uint32_t>{0})) << fast_lane;
+    ASSERT_EQ(out.dead_letters.size(), 2u) << fast_lane;
+    EXPECT_STREQ(out.dead_letters[0].code, "value_rejected");
+    EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 1, 2, 4})) << fast_lane;
+    EXPECT_EQ(testing::to_hex(out.body), "01000000" "00" "01" "0131") << fast_lane;
+    EXPECT_FALSE(out.internal_error.has_value()) << out.internal_error->message;
+  }
+}
+
+// Rows providing some DEFAULT columns, rejected records naming others, a
+// null: the column set holds exactly the DEFAULT columns the rows provide.
+TEST(BatchEncoder, ColumnSetHoldsExactlyTheDefaultColumnsOfTheRows) {
+  auto p = plan({{"a", "Int8", "", ""},
+                 {"d1", "Int8", "DEFAULT", "1"},
+                 {"d2", "Int8", "DEFAULT", "2"},
+                 {"d3", "Int8", "DEFAULT", "3"},
+                 {"d4", "Int8", "DEFAULT", "4"}});
+  Fixture f;
+  f.add(R"({"a":1,"d3":3})");
+  f.add(R"({"a":"bad","d1":1})");
+  f.add(R"({"a":2,"d2":2,"d4":"bad"})");
+  f.add(R"({"a":3,"d2":5})");
+  f.add(R"({"a":4,"d4":null})");
+  f.finish();
+  BatchEncoder enc;
+  EncodedBatch out;
+  enc.encode(f.records, f.which, p, false, out);
+  EXPECT_FALSE(out.internal_error.has_value()) << out.internal_error->message;
+  EXPECT_EQ(out.rows, (std::vector<uint32_t>{0, 3, 4}));
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0, 2, 3}));  // a, d2, d3
+  EXPECT_EQ(testing::to_hex(out.body), "010003" "030500" "040000");
+}
+
 TEST(BatchEncoder, WithDefaultsMarksMissingValues) {
   Fixture f;
   f.add(R"({"a":null,"b":"x"})");
@@ -201,6 +266,34 @@ TEST(BatchEncoder, MetadataColumnsTakeTheRecordsFields) {
   EXPECT_EQ(testing::to_hex(out.body), "0561726e3a73" "0773686172642d31" "02706b" "f469e5cf8b010000");
 }
 
+// One encoder serves every table, and a plan is rebuilt after a failed
+// insert, a TTL expiry or a dropped column: the key-position hints learnt on
+// a 40-column plan must not be used as column indexes of a 1-column plan.
+TEST(BatchEncoder, KeyHintsFromAWiderPlanAreNotUsedOnANarrowerOne) {
+  std::vector<ColumnInfo> wide_columns;
+  std::string wide_record = "{";
+  for (int c = 0; c < 40; ++c) {
+    wide_columns.push_back({"c" + std::to_string(c), "UInt8", "", ""});
+    wide_record += (c ? ",\"c" : "\"c") + std::to_string(c) + "\":" + std::to_string(c);
+  }
+  wide_record += "}";
+  Fixture wide, narrow;
+  wide.add(wide_record);
+  wide.finish();
+  narrow.add(R"({"c0":5,"c1":6,"c39":7})");
+  narrow.finish();
+  auto wide_plan = plan(wide_columns);
+  BatchEncoder enc;
+  EncodedBatch out;
+  enc.encode(wide.records, wide.which, wide_plan, false, out);
+  ASSERT_EQ(out.rows.size(), 1u);
+  auto narrow_plan = plan({{"c0", "UInt8", "", ""}});
+  enc.encode(narrow.records, narrow.which, narrow_plan, false, out);
+  ASSERT_TRUE(out.dead_letters.empty());
+  EXPECT_EQ(testing::to_hex(out.body), "05");
+  EXPECT_EQ(out.included, (std::vector<uint32_t>{0}));
+}
+
 // is_payload_column answers exactly as find_payload_column, for keys read
 // from a padded buffer (garbage after the key must not matter).
 TEST(TablePlan, IsPayloadColumnAgreesWithTheLookup) {
@@ -223,6 +316,16 @@ TEST(TablePlan, IsPayloadColumnAgreesWithTheLookup) {
   }
   EXPECT_EQ(p->find_payload_column("a"), 0);  // the first of two columns named "a"
   EXPECT_EQ(p->find_payload_column("_partition_key"), -1);  // metadata, not payload
+}
+
+// A column index from another plan (a caller's stale hint) is no column.
+TEST(TablePlan, IsPayloadColumnIsFalsePastTheLastColumn) {
+  auto p = plan({{"a", "UInt8", "", ""}});
+  const std::string buffer = "a" + std::string(31, 'x');
+  const std::string_view key(buffer.data(), 1);
+  EXPECT_TRUE(p.is_payload_column(0, key));
+  EXPECT_FALSE(p.is_payload_column(1, key));
+  EXPECT_FALSE(p.is_payload_column(39, key));
 }
 
 TEST(TablePlan, UnknownTypeNamesColumnAndType) {
