@@ -31,6 +31,7 @@ import zoneinfo
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import chsql  # noqa: E402
+import connect_infer as ci  # noqa: E402
 import replay  # noqa: E402
 import seed_questions  # noqa: E402
 
@@ -62,13 +63,13 @@ def money(c):
     return f"{c // 100}.{c % 100:02d}"
 
 
-def emulate(events, extra_env=()):
+def emulate(events, extra_env=(), routes_table=ROUTES_TABLE):
     servers = chsql.read_env(SERVERS_ENV)
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         cmd = [sys.executable, os.path.join(ROOT, "tools/emulator.py"), "--bootstrap", BOOTSTRAP,
                "--timeout-ms", "30000", "--json-out", out.name,
                "--env", f"CLICKHOUSE_URL={servers['K2C_CLICKHOUSE_URL']}",
-               "--env", f"ROUTES_TABLE={ROUTES_TABLE}",
+               "--env", f"ROUTES_TABLE={routes_table}",
                "--env", f"AWS_ENDPOINT_URL_DYNAMODB={servers['K2C_DYNAMODB_URL']}",
                "--env", "AWS_REGION=eu-west-1", "--env", "AWS_ACCESS_KEY_ID=local",
                "--env", "AWS_SECRET_ACCESS_KEY=local", "--env", "ROUTE_CACHE_TTL_SECONDS=0",
@@ -291,6 +292,39 @@ class Connect(unittest.TestCase):
         p = self.connect(*args[:-1], env=env)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("exists already", p.stdout)
+
+    def test_every_sample_lands_whole_in_its_inferred_table(self):
+        """What connect infers for the server takes every payload of its sample, dead-lettering none."""
+        servers = chsql.read_env(SERVERS_ENV)
+        url, dyn = servers["K2C_CLICKHOUSE_URL"], servers["K2C_DYNAMODB_URL"]
+        routes = "routes-seed-connect-all"
+        chsql.query(url, "DROP DATABASE IF EXISTS seed_connect_all")
+        replay.ensure_routes_table(replay.dynamodb(dyn), routes)
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local")
+        samples = [("orders-batch", []), ("shop-clickstream", []), ("shop-orders", []), ("app-telemetry", []),
+                   ("kpl-orders", []), ("cloudwatch-logs", []), ("text-lines", ["--format", "text"])]
+        samples = [(n, x) for n, x in samples if os.path.exists(os.path.join(ROOT, "events", n + ".json"))]
+        want = {}
+        for name, extra in samples:
+            path = os.path.join(ROOT, "events", name + ".json")
+            p = self.connect(path, *extra, "--apply", "--clickhouse-url", url, "--database", "seed_connect_all",
+                             "--routes-table", routes, "--dynamodb-url", dyn, env=env)
+            self.assertEqual(p.returncode, 0, name + ": " + p.stderr)
+            with open(path) as f:
+                records = ci.records_from_event(f.read())
+            table = ci.table_name_for(records[0].stream_arn)
+            want[table] = ci.infer(ci.classify(records), ci.CURRENT, extra[1] if extra else None).payloads
+        proc, results = emulate([os.path.join(ROOT, "events", n + ".json") for n, _ in samples],
+                                routes_table=routes)
+        self.assertEqual([r.get("body") for r in results], ['{"batchItemFailures":[]}'] * len(samples),
+                         proc.stderr[-3000:])
+        for table, n in want.items():
+            got = chsql.query(url, f"SELECT count() FROM seed_connect_all.`{table}`").strip()
+            self.assertEqual(int(got), n, table)
+        if chsql.query(url, "EXISTS TABLE kinesis_dead_letter").strip() == "1":
+            dead = chsql.query(url, "SELECT count() FROM kinesis_dead_letter "
+                                    "WHERE target_table LIKE 'seed_connect_all.%'").strip()
+            self.assertEqual(dead, "0")
 
     def test_sample_read_from_a_local_stream(self):
         kinesalite = os.path.join(ROOT, "node_modules/kinesalite/cli.js")
