@@ -31,6 +31,7 @@ build/connect to forget them).
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -263,4 +264,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends it quietly
     sys.exit(main())

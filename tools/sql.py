@@ -12,6 +12,7 @@ wrote it; other statements (CREATE, INSERT ..., DROP) print "ok".
 """
 import argparse
 import os
+import signal
 import re
 import sys
 
@@ -60,4 +61,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends it quietly
     sys.exit(main())
