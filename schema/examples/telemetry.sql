@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS telemetry.app_events (
     name LowCardinality(String),            -- anonymous_visited, account_created, measurement_recorded
     tstamp DateTime64(6, 'UTC') CODEC(Delta, ZSTD(1)),
     payload String CODEC(ZSTD(3)),          -- JSON text, as the producer sent it
-    payload_json JSON(session_id String, dvce_os LowCardinality(String)) MATERIALIZED CAST(payload, 'JSON'),
+    payload_json JSON MATERIALIZED CAST(payload, 'JSON'),
     payload_md5 FixedString(32),            -- hex MD5 of payload: the event's identity
     session_id String MATERIALIZED JSONExtractString(payload, 'session_id'),
     _shard_id LowCardinality(String),
@@ -39,7 +39,7 @@ TTL toDate(tstamp) + INTERVAL 90 DAY;
 -- an event lacks reads as the type's default).
 CREATE VIEW IF NOT EXISTS telemetry.app_events_parsed AS
 SELECT name, tstamp, payload_md5, session_id,
-       payload_json.dvce_os AS dvce_os,
+       payload_json.dvce_os::String AS dvce_os,
        payload_json.plan::String AS plan,
        payload_json.metric::String AS metric,
        payload_json.value::Float64 AS value
