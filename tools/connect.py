@@ -21,6 +21,9 @@ its records, prints the CREATE TABLE and the route for review, and with
                                 from AWS_REGION or the stream ARN
   --replace-route               replace a route that sends the stream elsewhere (the
                                 local routes table is always replaced)
+  --servers-env FILE            the local servers to apply to (default: ./dev up's, or
+                                ./dev replay --keep's); --connect-dir: where the local
+                                table and route are registered (build/connect)
 
 Reading a stream: endpoint from --kinesis-url, AWS_ENDPOINT_URL_KINESIS or
 AWS_ENDPOINT_URL (kinesalite for a local stream), credentials as botocore finds
@@ -119,14 +122,14 @@ def local_servers():
     return chsql.read_env(os.path.join(d, "env")), True
 
 
-def register_local(ddl, database, table, route):
+def register_local(ddl, database, table, route, directory=CONNECT_DIR):
     """Keeps the applied table and route for ./dev replay, which starts clean servers."""
-    os.makedirs(CONNECT_DIR, exist_ok=True)
-    path = os.path.join(CONNECT_DIR, f"{database}.{table}.sql")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, f"{database}.{table}.sql")
     create_db = "" if database == "default" else f"CREATE DATABASE IF NOT EXISTS {ci.quote(database)};\n"
     with open(path, "w") as f:
         f.write(create_db + ddl + "\n")
-    routes_path = os.path.join(CONNECT_DIR, "routes.json")
+    routes_path = os.path.join(directory, "routes.json")
     routes = json.load(open(routes_path)) if os.path.exists(routes_path) else []
     routes = [r for r in routes if r["stream_arn"] != route["stream_arn"]] + [route]
     with open(routes_path, "w") as f:
@@ -172,9 +175,9 @@ def apply(a, ddl, database, table, fmt, stream_arn, ch):
     print(f"route put in {routes_table}: {stream_arn} -> {database}.{table} (format {fmt})")
     if local:
         route = {"stream_arn": stream_arn, "table": table, "database": database, "format": fmt}
-        path = register_local(ddl, database, table, route)
+        path = register_local(ddl, database, table, route, a.connect_dir)
         print(f"registered for ./dev replay: {os.path.relpath(path, ROOT)}, "
-              f"{os.path.relpath(os.path.join(CONNECT_DIR, 'routes.json'), ROOT)}")
+              f"{os.path.relpath(os.path.join(a.connect_dir, 'routes.json'), ROOT)}")
 
 
 def main(argv=None):
@@ -194,6 +197,8 @@ def main(argv=None):
     ap.add_argument("--routes-table")
     ap.add_argument("--dynamodb-url")
     ap.add_argument("--replace-route", action="store_true")
+    ap.add_argument("--servers-env", help="local servers to apply to (tools/servers up DIR wrote this file)")
+    ap.add_argument("--connect-dir", default=CONNECT_DIR, help="where ./dev replay finds what --apply made locally")
     a = ap.parse_args(argv)
     if bool(a.sample) == bool(a.stream):
         fail("give a sample file or --stream NAME (one of them)", 2)
@@ -222,7 +227,10 @@ def main(argv=None):
     ch = None
     if a.apply or a.clickhouse_url:
         url = a.clickhouse_url or os.environ.get("CLICKHOUSE_URL")
-        if url:
+        if a.servers_env:
+            env = chsql.read_env(a.servers_env)
+            ch = (env["K2C_CLICKHOUSE_URL"], None, None, env)
+        elif url:
             ch = (url, os.environ.get("CLICKHOUSE_USER"), os.environ.get("CLICKHOUSE_PASSWORD"), None)
         else:
             env, _ = local_servers()

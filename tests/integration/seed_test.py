@@ -293,6 +293,25 @@ class Connect(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("exists already", p.stdout)
 
+    def test_apply_locally_then_dev_replay_lands_it(self):
+        """The local path: --apply on the local servers registers the table and route, and the
+        replay (tools/replay.py, as ./dev replay runs it) creates them and lands the sample."""
+        servers = chsql.read_env(SERVERS_ENV)
+        chsql.query(servers["K2C_CLICKHOUSE_URL"], "DROP TABLE IF EXISTS default.app_telemetry")
+        with tempfile.TemporaryDirectory() as registry:
+            p = self.connect(EVENTS["app-telemetry"], "--apply", "--servers-env", SERVERS_ENV,
+                             "--connect-dir", registry)
+            self.assertEqual(p.returncode, 0, p.stderr + p.stdout)
+            self.assertIn("registered for ./dev replay", p.stdout)
+            self.assertTrue(os.path.exists(os.path.join(registry, "default.app_telemetry.sql")))
+            chsql.query(servers["K2C_CLICKHOUSE_URL"], "DROP TABLE default.app_telemetry")  # the replay makes it again
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "tools/replay.py"), "--bootstrap", BOOTSTRAP,
+                                "--servers-env", SERVERS_ENV, "--connect-dir", registry, EVENTS["app-telemetry"]],
+                               capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertRegex(r.stdout, r"app_telemetry +237 rows")
+        self.assertIn("not answered: its stream is routed elsewhere now", r.stdout)
+
     def test_every_sample_lands_whole_in_its_inferred_table(self):
         """What connect infers for the server takes every payload of its sample, dead-lettering none."""
         servers = chsql.read_env(SERVERS_ENV)
