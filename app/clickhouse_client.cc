@@ -79,7 +79,7 @@ Result<std::vector<ColumnInfo>> parse_describe_answer(std::string_view body) {
         !string_member(row, "default_type", true, c.default_kind) ||
         !string_member(row, "default_expression", true, c.default_expression))
       return make_error(ErrorKind::transient, "unexpected DESCRIBE answer: " + excerpt(line),
-                        "clickhouse_answer");
+                        ErrorCode::clickhouse_answer);
     columns.push_back(std::move(c));
   }
   return columns;
@@ -91,7 +91,7 @@ Error classify_clickhouse_error(long status, std::string_view body) {
   for (int c : kPermanentCodes) permanent = permanent || code == c;
   std::string msg = "ClickHouse answered HTTP " + std::to_string(status) + ": " + excerpt(body);
   return make_error(permanent ? ErrorKind::permanent : ErrorKind::transient, std::move(msg),
-                    "clickhouse_error");
+                    ErrorCode::clickhouse_error);
 }
 
 ClickHouseClient::ClickHouseClient(const Config& config, HttpTransport& http, Clock& clock)
@@ -112,7 +112,7 @@ Result<std::string> ClickHouseClient::post(const std::string& url, std::string_v
   for (int attempt = 1;; ++attempt) {
     if (deadline.expired())
       return make_error(ErrorKind::transient, "no time left before the invocation deadline",
-                        "deadline");
+                        ErrorCode::deadline);
     HttpRequest req;
     req.method = "POST";
     req.url = url;

@@ -26,7 +26,7 @@ constexpr size_t kMaxBody = size_t{1} << 30;
 
 Error compression_error(std::string message) {
   return make_error(ErrorKind::transient, "request compression: " + std::move(message),
-                    "compression");
+                    ErrorCode::compression);
 }
 
 }  // namespace

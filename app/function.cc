@@ -160,7 +160,7 @@ Status Function::write_group(std::span<const KinesisRecord> records,
     return make_error(ErrorKind::transient,
                       fmt::format("no route for stream {} in DynamoDB table {}", arn,
                                   config_.routes_table),
-                      "missing_route");
+                      ErrorCode::missing_route);
   const Route& r = **route;
   const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
   auto version = clickhouse_.version(deadline);
@@ -290,7 +290,7 @@ Result<std::string> Function::handle(const Invocation& invocation) {
     Status st = ok_status();
     uint32_t retry_from = which.front();
     if (deadline.expired()) {
-      st = make_error(ErrorKind::transient, "the invocation deadline is near", "deadline");
+      st = make_error(ErrorKind::transient, "the invocation deadline is near", ErrorCode::deadline);
     } else {
       st = write_group(records, which, deadline, summary, retry_from);
     }

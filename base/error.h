@@ -11,6 +11,7 @@
 //   invalid_event -> the invocation is not a Kinesis event: invocation error
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -21,15 +22,38 @@ enum class ErrorKind { bad_record, transient, permanent, config, invalid_event }
 
 const char* to_string(ErrorKind kind) noexcept;
 
+// A stable token for machines. The bad_record ones are the dead-letter
+// table's error_kind values (SPEC §5); to_string() gives their text.
+enum class ErrorCode : uint8_t {
+  none,
+  // bad_record: the dead-letter table's error_kind
+  invalid_base64,
+  invalid_compression,
+  payload_too_large,
+  invalid_json,
+  not_an_object,
+  value_rejected,
+  // everything else
+  invalid_event,
+  unsupported_type,
+  no_columns,
+  missing_route,
+  deadline,
+  clickhouse_error,
+  clickhouse_answer,
+  internal_error,
+  compression,
+};
+
+const char* to_string(ErrorCode code) noexcept;
+
 struct Error {
   ErrorKind kind;
   std::string message;
-  // A short stable token for machines (the dead-letter table's error_kind,
-  // e.g. "invalid_json", "value_rejected"); static storage, may be empty.
-  const char* code = "";
+  ErrorCode code = ErrorCode::none;
 };
 
-inline Error make_error(ErrorKind kind, std::string message, const char* code = "") {
+inline Error make_error(ErrorKind kind, std::string message, ErrorCode code = ErrorCode::none) {
   return Error{kind, std::move(message), code};
 }
 

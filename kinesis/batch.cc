@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
-#include <charconv>
 
 #include "base/bytes.h"
 #include "base/identifier.h"
 #include "kinesis/base64.h"
 #include "kinesis/json_views.h"
-#include "rowbinary/framing.h"
+#include "kinesis/row_writer.h"
 
 namespace k2c {
 namespace {
@@ -95,7 +94,7 @@ bool BatchEncoder::settle_column_set(std::span<const KinesisRecord> records,
 bool BatchEncoder::fail_internal(EncodedBatch& out, std::string message) {
   out.clear();
   out.internal_error = make_error(ErrorKind::permanent, "batch encoder: " + std::move(message),
-                                  "internal_error");
+                                  ErrorCode::internal_error);
   return false;
 }
 
@@ -127,7 +126,7 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
                                                       EncodedBatch& out) {
   size_t len = 0;
   if (!base64_decode(record.data_base64, decoded_, simdjson::SIMDJSON_PADDING, len)) {
-    out.dead_letters.push_back(DeadLetter{index, "invalid_base64", "kinesis.data is not valid base64",
+    out.dead_letters.push_back(DeadLetter{index, ErrorCode::invalid_base64, "kinesis.data is not valid base64",
                                           std::string(record.data_base64), 0,
                                           std::string(record.partition_key)});
     return nullptr;
@@ -135,17 +134,20 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
   const std::string_view data(decoded_.data(), len);
   if (len > kMaxPayloadBytes) {
     out.dead_letters.push_back(DeadLetter{
-        index, "payload_too_large",
+        index, ErrorCode::payload_too_large,
         "payload of " + std::to_string(len) + " bytes exceeds the 1 MiB Kinesis record limit",
         std::string(data), 0, std::string(record.partition_key)});
     return nullptr;
   }
-  if (options_.skip_payload_stage) {
+  if (options_.skip_payload_stage || is_plain(data, options_.text)) {
+    // Most records: one payload, the data itself, without the splitter.
     whole_.resize(1);
-    whole_[0] = Payload{};
-    whole_[0].bytes = data;
-    whole_[0].readable = decoded_.size();
-    whole_[0].partition_key = record.partition_key;
+    Payload& p = whole_[0];
+    p = Payload{};
+    p.bytes = data;
+    p.readable = decoded_.size();
+    p.partition_key = record.partition_key;
+    p.text = options_.text;
     return &whole_;
   }
   return &splitter_.split(data, decoded_.size(), record.partition_key, options_.text);
@@ -153,7 +155,7 @@ const std::vector<Payload>* BatchEncoder::payloads_of(const KinesisRecord& recor
 
 bool BatchEncoder::encode_payload(const KinesisRecord& record, const Payload& payload,
                                   uint32_t index, const TablePlan& plan, EncodedBatch& out) {
-  if (payload.error != nullptr) {
+  if (payload.error != ErrorCode::none) {
     out.dead_letters.push_back(dead(index, payload, payload.error, payload.error_message));
     return false;
   }
@@ -165,8 +167,8 @@ bool BatchEncoder::encode_payload(const KinesisRecord& record, const Payload& pa
   if (encode_with_slots(record, payload, index, plan, out)) return true;
   // A log event's message that is not a JSON object after all is a log line.
   if (payload.log != nullptr && out.dead_letters.size() == dead_before + 1) {
-    const std::string_view code = out.dead_letters.back().code;
-    if (code == "invalid_json" || code == "not_an_object") {
+    const ErrorCode code = out.dead_letters.back().code;
+    if (code == ErrorCode::invalid_json || code == ErrorCode::not_an_object) {
       out.dead_letters.pop_back();
       return encode_text_row(record, payload, index, plan, out);
     }
@@ -180,11 +182,11 @@ bool BatchEncoder::encode_text_row(const KinesisRecord& record, const Payload& p
   const size_t mark = out.body.size();
   for (size_t c = 0; c < columns.size(); ++c) {
     if (!include_[c]) continue;
-    if (write_unprovided(columns[c], record, payload, out.body)) continue;
+    if (write_unprovided(columns[c], record, payload, with_defaults_, out.body, number_)) continue;
     out.body.resize(mark);
     std::string rejected;  // the error path only: the value again, for its message
-    Status st = write_metadata(columns[c], record, payload, rejected);
-    out.dead_letters.push_back(dead(index, payload, "value_rejected",
+    Status st = write_virtual(columns[c], record, payload, rejected, number_);
+    out.dead_letters.push_back(dead(index, payload, ErrorCode::value_rejected,
                                     "column `" + columns[c].name + "`: " + st.error().message));
     return false;
   }
@@ -192,7 +194,7 @@ bool BatchEncoder::encode_text_row(const KinesisRecord& record, const Payload& p
 }
 
 std::string_view BatchEncoder::table_of(const Payload& payload) {
-  if (payload.error != nullptr || payload.text) return options_.default_table;
+  if (payload.error != ErrorCode::none || payload.text) return options_.default_table;
   simdjson::ondemand::document doc;
   simdjson::ondemand::object object;
   if (parser_.iterate(payload.bytes.data(), payload.bytes.size(), payload.readable).get(doc) ||
@@ -253,63 +255,7 @@ int BatchEncoder::column_of(std::string_view key, size_t position, const TablePl
   return c;
 }
 
-// Writes a column of a row that has no payload value for it: a virtual
-// column's value, or the missing-value encoding. False when a virtual
-// column's value is rejected by its type.
-bool BatchEncoder::write_unprovided(const PlannedColumn& col, const KinesisRecord& record,
-                                    const Payload& payload, std::string& body) const {
-  if (col.source != ColumnSource::payload) {
-    rowbinary::value_follows(body, with_defaults_);
-    return write_metadata(col, record, payload, body).ok();
-  }
-  rowbinary::missing_value(*col.encoder, col.nullable, body, with_defaults_);
-  return true;
-}
-
-Status BatchEncoder::write_metadata(const PlannedColumn& column, const KinesisRecord& record,
-                                    const Payload& payload, std::string& out) const {
-  const Encoder& e = *column.encoder;
-  auto number = [&](uint64_t whole, int millis) {
-    char buf[32];
-    char* end = std::to_chars(buf, buf + 24, whole).ptr;
-    if (millis >= 0) {
-      *end++ = '.';
-      *end++ = static_cast<char>('0' + millis / 100);
-      *end++ = static_cast<char>('0' + millis / 10 % 10);
-      *end++ = static_cast<char>('0' + millis % 10);
-    }
-    number_.assign(buf, end);
-    return e.from_number(number_, out);
-  };
-  const LogFields* log = payload.log;
-  switch (column.source) {
-    case ColumnSource::stream_arn: return e.from_string(record.event_source_arn, out);
-    case ColumnSource::shard_id: return e.from_string(record.shard_id, out);
-    case ColumnSource::sequence_number: return e.from_string(record.sequence_number, out);
-    case ColumnSource::partition_key: return e.from_string(payload.partition_key, out);
-    case ColumnSource::arrival_time:
-      if (record.arrival_timestamp.empty()) return e.from_null(out);
-      return e.from_number(record.arrival_timestamp, out);
-    case ColumnSource::sub_sequence_number: return number(payload.sub_sequence, -1);
-    case ColumnSource::raw: return e.from_string(payload.bytes, out);
-    case ColumnSource::log_group: return log ? e.from_string(log->log_group, out) : e.from_null(out);
-    case ColumnSource::log_stream: return log ? e.from_string(log->log_stream, out) : e.from_null(out);
-    case ColumnSource::log_owner: return log ? e.from_string(log->owner, out) : e.from_null(out);
-    case ColumnSource::log_event_id:
-      return log ? e.from_string(payload.log_event_id, out) : e.from_null(out);
-    case ColumnSource::log_timestamp: {
-      if (!log) return e.from_null(out);
-      const int64_t ms = payload.log_timestamp_ms;
-      if (ms < 0) return e.from_null(out);  // before 1970: not a log event CloudWatch writes
-      return number(static_cast<uint64_t>(ms / 1000), static_cast<int>(ms % 1000));
-    }
-    case ColumnSource::message: return log ? e.from_string(payload.bytes, out) : e.from_null(out);
-    case ColumnSource::payload: break;
-  }
-  return ok_status();
-}
-
-DeadLetter BatchEncoder::dead(uint32_t index, const Payload& payload, const char* code,
+DeadLetter BatchEncoder::dead(uint32_t index, const Payload& payload, ErrorCode code,
                               std::string message) const {
   return DeadLetter{index, code, std::move(message), std::string(payload.bytes),
                     payload.sub_sequence, std::string(payload.partition_key)};
@@ -326,7 +272,7 @@ void encode_dead_letters(std::span<const KinesisRecord> records,
     put_string(out, r.sequence_number);
     put_string(out, d.partition_key.empty() ? r.partition_key : std::string_view(d.partition_key));
     put_string(out, target_table);
-    put_string(out, d.code);
+    put_string(out, to_string(d.code));
     put_string(out, d.message);
     put_string(out, d.raw);
     if (with_sub_sequence) put_fixed(out, d.sub_sequence);

@@ -14,7 +14,7 @@
 // lane (fast_lane.cc) scans plain JSON and writes values straight to the
 // body; the general lane (general_lane.cc) walks it with simdjson and alone
 // decides dead letters. Both write a row through the same row writer
-// (write_unprovided, write_metadata) and rowbinary/framing.h.
+// (kinesis/row_writer.h) and rowbinary/framing.h.
 //
 // Same input, same bytes: the body depends only on the records and the plan.
 #pragma once
@@ -39,7 +39,7 @@ constexpr size_t kMaxPayloadBytes = 1 << 20;
 
 struct DeadLetter {
   uint32_t record;      // index into the batch's records
-  const char* code;     // error_kind token: invalid_base64, invalid_json, not_an_object, ...
+  ErrorCode code;       // the dead-letter table's error_kind (bad_record codes)
   std::string message;  // names the column and value where there is one
   std::string raw;      // the payload as the failing step saw it (SPEC §4.1)
   uint64_t sub_sequence = 0;  // the user record's index inside a KPL aggregate
@@ -142,14 +142,7 @@ class BatchEncoder {
                          const TablePlan& plan, EncodedBatch& out);
   int column_of(std::string_view key, size_t position, const TablePlan& plan);
 
-  // The row writer both lanes share: a column with no payload value
-  // (metadata, or the missing-value encoding); false when a metadata value
-  // is rejected.
-  bool write_unprovided(const PlannedColumn& column, const KinesisRecord& record,
-                        const Payload& payload, std::string& body) const;
-  Status write_metadata(const PlannedColumn& column, const KinesisRecord& record,
-                        const Payload& payload, std::string& out) const;
-  DeadLetter dead(uint32_t index, const Payload& payload, const char* code,
+  DeadLetter dead(uint32_t index, const Payload& payload, ErrorCode code,
                   std::string message) const;
 
   simdjson::ondemand::parser parser_;
@@ -164,7 +157,7 @@ class BatchEncoder {
   std::vector<int> hints_;             // per key position: the column it had last time
   std::vector<uint32_t> seen_now_;     // columns this record provides, kept if it is a row
   std::string scratch_;                // fast lane: a value checked but not sent
-  mutable std::string number_;         // a virtual column's number as text
+  std::string number_;                 // a virtual column's number as text
   std::string table_name_;             // table_of(): the name a payload gave, copied
   bool with_defaults_ = false;
   bool fast_lane_ = true;

@@ -4,6 +4,7 @@
 
 #include "kinesis/batch.h"
 #include "kinesis/json_scan.h"
+#include "kinesis/row_writer.h"
 #include "rowbinary/framing.h"
 
 namespace k2c {
@@ -80,7 +81,7 @@ bool BatchEncoder::encode_in_order(const KinesisRecord& record, const Payload& p
   seen_now_.clear();
   auto fill_to = [&](size_t end) {
     for (; next < end; ++next)
-      if (include_[next] && !write_unprovided(columns[next], record, payload, body)) return false;
+      if (include_[next] && !write_unprovided(columns[next], record, payload, with_defaults_, body, number_)) return false;
     return true;
   };
   auto give_up = [&] {

@@ -5,6 +5,7 @@
 
 #include "kinesis/batch.h"
 #include "kinesis/json_views.h"
+#include "kinesis/row_writer.h"
 #include "rowbinary/framing.h"
 
 namespace k2c {
@@ -55,7 +56,7 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, const Payload&
   simdjson::ondemand::json_type type;
   if (auto e = parser_.iterate(payload.bytes.data(), payload.bytes.size(), payload.readable).get(doc);
       e || (e = doc.type().get(type))) {
-    out.dead_letters.push_back(dead(index, payload, "invalid_json", invalid_json(e).message));
+    out.dead_letters.push_back(dead(index, payload, ErrorCode::invalid_json, invalid_json(e).message));
     return false;
   }
   if (type != simdjson::ondemand::json_type::object) {
@@ -63,13 +64,13 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, const Payload&
     // before calling it "not an object".
     const bool valid = is_valid_scalar_or_array(doc, type);
     out.dead_letters.push_back(
-        valid ? dead(index, payload, "not_an_object", "the payload is JSON but not an object")
-              : dead(index, payload, "invalid_json", "invalid JSON: not a JSON value"));
+        valid ? dead(index, payload, ErrorCode::not_an_object, "the payload is JSON but not an object")
+              : dead(index, payload, ErrorCode::invalid_json, "invalid JSON: not a JSON value"));
     return false;
   }
   simdjson::ondemand::object object;
   if (auto e = doc.get_object().get(object)) {
-    out.dead_letters.push_back(dead(index, payload, "invalid_json", invalid_json(e).message));
+    out.dead_letters.push_back(dead(index, payload, ErrorCode::invalid_json, invalid_json(e).message));
     return false;
   }
 
@@ -114,18 +115,19 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, const Payload&
       if (error.message.find("invalid JSON") != 0)
         error.message = "column `" + columns[static_cast<size_t>(c)].name + "`: " + error.message;
       failure = &error;
-      if (std::string_view(error.code) == "invalid_json") break;
+      if (error.code == ErrorCode::invalid_json) break;
       continue;  // read on: invalid JSON later in the record is what is reported
     }
     provided_[static_cast<size_t>(c)] = 1;
   }
   if (failure == nullptr && !at_document_end(doc)) {
-    error = make_error(ErrorKind::bad_record, "trailing bytes after the JSON object", "invalid_json");
+    error = make_error(ErrorKind::bad_record, "trailing bytes after the JSON object", ErrorCode::invalid_json);
     failure = &error;
   }
   if (failure != nullptr) {
     out.dead_letters.push_back(
-        dead(index, payload, *failure->code ? failure->code : "value_rejected", failure->message));
+        dead(index, payload, failure->code != ErrorCode::none ? failure->code : ErrorCode::value_rejected,
+             failure->message));
     return false;
   }
 
@@ -136,11 +138,11 @@ bool BatchEncoder::encode_with_slots(const KinesisRecord& record, const Payload&
     if (col.source == ColumnSource::payload && provided_[c]) {
       rowbinary::value_follows(out.body, with_defaults_);
       out.body.append(slots_[c]);
-    } else if (!write_unprovided(col, record, payload, out.body)) {
+    } else if (!write_unprovided(col, record, payload, with_defaults_, out.body, number_)) {
       out.body.resize(mark);
       std::string rejected;  // the error path only: the value again, for its message
-      Status st = write_metadata(col, record, payload, rejected);
-      out.dead_letters.push_back(dead(index, payload, "value_rejected",
+      Status st = write_virtual(col, record, payload, rejected, number_);
+      out.dead_letters.push_back(dead(index, payload, ErrorCode::value_rejected,
                                       "column `" + col.name + "`: " + st.error().message));
       return false;
     }

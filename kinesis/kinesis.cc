@@ -8,7 +8,7 @@ namespace k2c {
 namespace {
 
 Error not_kinesis(std::string what) {
-  return make_error(ErrorKind::invalid_event, "not a Kinesis event: " + what, "invalid_event");
+  return make_error(ErrorKind::invalid_event, "not a Kinesis event: " + what, ErrorCode::invalid_event);
 }
 
 std::string_view trim_ws(std::string_view s) {

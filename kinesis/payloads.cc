@@ -73,12 +73,12 @@ void PayloadSplitter::add(std::string_view bytes, size_t readable, std::string_v
       switch (inflater_.gzip(bytes, kMaxInflatedBytes, *buffer)) {
         case InflateResult::ok: break;
         case InflateResult::corrupt:
-          p.error = "invalid_compression";
+          p.error = ErrorCode::invalid_compression;
           p.error_message = "the payload starts with a gzip header but does not inflate cleanly";
           out_.push_back(std::move(p));
           return;
         case InflateResult::too_large:
-          p.error = "payload_too_large";
+          p.error = ErrorCode::payload_too_large;
           p.error_message = "the gzip payload inflates to more than 16 MiB";
           out_.push_back(std::move(p));
           return;
@@ -92,7 +92,7 @@ void PayloadSplitter::add(std::string_view bytes, size_t readable, std::string_v
       std::string* buffer = next_inflated();
       const InflateResult r = inflater_.zlib(bytes, kMaxInflatedBytes, *buffer);
       if (r == InflateResult::too_large) {
-        p.error = "payload_too_large";
+        p.error = ErrorCode::payload_too_large;
         p.error_message = "the zlib payload inflates to more than 16 MiB";
         out_.push_back(std::move(p));
         return;

@@ -10,8 +10,8 @@
 // is counted.
 //
 // Plain JSON pays four byte compares (the KPL magic, gzip and zlib headers,
-// a CloudWatch Logs message's first key) and is passed on as it is, without
-// a copy. Views point into the record's buffer or the splitter's own, and
+// a CloudWatch Logs message's first key: is_plain()) and is passed on as it
+// is, without a copy. Views point into the record's buffer or the splitter's own, and
 // live until the next split(). Every payload's bytes are followed by at least
 // simdjson::SIMDJSON_PADDING readable bytes.
 #pragma once
@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "kinesis/cloudwatch_logs.h"
 #include "kinesis/inflate.h"
 #include "kinesis/kpl.h"
@@ -50,9 +51,17 @@ struct Payload {
   int64_t log_timestamp_ms = 0;
   // Set when the payload cannot be stored: the dead letter's error_kind, and
   // `bytes` is what the failing step saw.
-  const char* error = nullptr;
-  std::string error_message;
+  ErrorCode error = ErrorCode::none;
+  const char* error_message = "";  // static text
 };
+
+// True when split() would pass `data` on unchanged as one payload: no KPL
+// magic, no gzip or zlib header, and (json routes) not a CloudWatch Logs
+// message's opening.
+inline bool is_plain(std::string_view data, bool text) {
+  return !has_kpl_magic(data) && sniff_compression(data) == Compressed::none &&
+         (text || !may_be_log_message(data));
+}
 
 class PayloadSplitter {
  public:

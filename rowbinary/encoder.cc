@@ -49,13 +49,13 @@ std::string shorten(std::string_view v) {
 
 Error invalid_json(simdjson::error_code error) {
   return make_error(ErrorKind::bad_record,
-                    std::string("invalid JSON: ") + simdjson::error_message(error), "invalid_json");
+                    std::string("invalid JSON: ") + simdjson::error_message(error), ErrorCode::invalid_json);
 }
 
 Error Encoder::reject(std::string_view what, std::string_view got) const {
   std::string msg = "expected ";
   msg.append(what).append(" for ").append(type_text_).append(", got ").append(shorten(got));
-  return make_error(ErrorKind::bad_record, std::move(msg), "value_rejected");
+  return make_error(ErrorKind::bad_record, std::move(msg), ErrorCode::value_rejected);
 }
 
 Status Encoder::encode(simdjson::ondemand::value value, std::string& out) const {

@@ -46,7 +46,7 @@ Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
     auto type = parse_type(c.type);
     if (!type.ok())
       return make_error(ErrorKind::permanent,
-                        "column `" + c.name + "`: " + type.error().message, "unsupported_type");
+                        "column `" + c.name + "`: " + type.error().message, ErrorCode::unsupported_type);
     PlannedColumn pc;
     pc.name = c.name;
     pc.quoted_name = quote_any(c.name);
@@ -74,7 +74,7 @@ Result<TablePlan> TablePlan::build(const std::vector<ColumnInfo>& columns) {
     std::memcpy(b.bytes, pc.name.data(), std::min(pc.name.size(), sizeof b.bytes));
   }
   if (plan.columns_.empty())
-    return make_error(ErrorKind::permanent, "the table has no insertable columns", "no_columns");
+    return make_error(ErrorKind::permanent, "the table has no insertable columns", ErrorCode::no_columns);
   return plan;
 }
 

@@ -70,7 +70,7 @@ class TablePlan {
   // from another plan). `key` must have 16 readable bytes from its start (it
   // lies in a padded payload buffer): names of up to 16 bytes are compared
   // in one vector step, without a call to memcmp.
-  bool is_payload_column(size_t c, std::string_view key) const {
+  [[gnu::always_inline]] bool is_payload_column(size_t c, std::string_view key) const {
     if (c >= name_blocks_.size()) return false;
     const NameBlock& b = name_blocks_[c];
     if (b.size != key.size()) return false;

@@ -262,6 +262,7 @@ class Emulator:
         self.proc: subprocess.Popen | None = None
         self.cold_start_pending = False  # the next result reports cold_start_ms
         self.cold_start_ms: float | None = None
+        self.child_output = sys.stderr  # where bootstrap's stdout and stderr go
 
     def spawn(self):
         with self.state.cond:
@@ -271,7 +272,7 @@ class Emulator:
             self.state.cond.notify_all()  # stale /next waiters give up
         self.proc = subprocess.Popen(
             [self.bootstrap], env=self.env, cwd=os.path.dirname(self.bootstrap),
-            stdin=subprocess.DEVNULL, stdout=sys.stderr, stderr=sys.stderr,
+            stdin=subprocess.DEVNULL, stdout=self.child_output, stderr=self.child_output,
             start_new_session=True)  # its own process group: stop() ends its children too
         self.cold_start_pending = True
         self.cold_start_ms = None

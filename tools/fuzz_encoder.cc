@@ -73,8 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const std::string before = out;
       auto st = encoder->encode(value, out);
       if (!st.ok()) {
-        if (out != before || st.error().code[0] == '\0') std::abort();
-        if (std::string(st.error().code) == "invalid_json") break;
+        if (out != before || st.error().code == k2c::ErrorCode::none) std::abort();
+        if (st.error().code == k2c::ErrorCode::invalid_json) break;
       }
     }
     out.clear();

@@ -83,7 +83,7 @@ std::string describe(const EncodedBatch& b) {
   for (auto c : b.included) s += std::to_string(c) + ",";
   s += "|" + b.body + "|";
   for (const auto& d : b.dead_letters)
-    s += std::to_string(d.record) + ":" + d.code + ":" + d.message + ":" + d.raw + ":" +
+    s += std::to_string(d.record) + ":" + to_string(d.code) + ":" + d.message + ":" + d.raw + ":" +
          std::to_string(d.sub_sequence) + ":" + d.partition_key + ";";
   return s;
 }

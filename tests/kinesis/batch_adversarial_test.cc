@@ -31,7 +31,7 @@ Outcome encode_one(const bench::AdversarialShape& shape, bool fast_lane) {
   encoder.encode({&record, 1}, which, *plan, false, out);
   Outcome o;
   if (out.dead_letters.empty()) o.body = out.body;
-  else o.dead_letter = out.dead_letters[0].code;
+  else o.dead_letter = to_string(out.dead_letters[0].code);
   return o;
 }
 

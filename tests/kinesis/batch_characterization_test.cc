@@ -136,7 +136,7 @@ void run_case(std::string_view event, const TablePlan& plan, EnvelopeDecoder& de
     t.dead_letters += out.dead_letters.size();
     t.line("  body " + Transcript::bytes(out.body, true));
     for (const auto& dl : out.dead_letters)
-      t.line("  dead " + std::to_string(dl.record) + " " + dl.code + ": " +
+      t.line("  dead " + std::to_string(dl.record) + " " + to_string(dl.code) + ": " +
              Transcript::escaped(dl.message) + " | raw " + Transcript::bytes(dl.raw, false));
   }
 }

@@ -117,11 +117,11 @@ TEST(PayloadStage, ABadUserRecordIsDeadLetteredWithItsKeyAndSubSequence) {
   encode_both(b, plan(kKpl), out);
   EXPECT_EQ(out.rows, (std::vector<uint32_t>{0}));
   ASSERT_EQ(out.dead_letters.size(), 2u);
-  EXPECT_STREQ(out.dead_letters[0].code, "value_rejected");
+  EXPECT_EQ(out.dead_letters[0].code, ErrorCode::value_rejected);
   EXPECT_EQ(out.dead_letters[0].sub_sequence, 1u);
   EXPECT_EQ(out.dead_letters[0].partition_key, "k1");
   EXPECT_EQ(out.dead_letters[0].raw, R"({"a":999})");
-  EXPECT_STREQ(out.dead_letters[1].code, "invalid_json");
+  EXPECT_EQ(out.dead_letters[1].code, ErrorCode::invalid_json);
   EXPECT_EQ(out.dead_letters[1].sub_sequence, 2u);
   EXPECT_EQ(out.dead_letters[1].raw, "nope");
 }
@@ -138,7 +138,7 @@ TEST(PayloadStage, AZeroRecordAggregateYieldsNothingAndAWrongMd5IsOnePayload) {
   EXPECT_TRUE(out.rows.empty());
   ASSERT_EQ(out.dead_letters.size(), 1u);
   EXPECT_EQ(out.dead_letters[0].record, 1u);
-  EXPECT_STREQ(out.dead_letters[0].code, "invalid_json");
+  EXPECT_EQ(out.dead_letters[0].code, ErrorCode::invalid_json);
   EXPECT_EQ(out.dead_letters[0].raw, bad);
 }
 
@@ -180,9 +180,9 @@ TEST(PayloadStage, CorruptGzipIsInvalidCompressionAndABombIsTooLarge) {
   EncodedBatch out;
   encode_both(b, plan(kRaw), out);
   ASSERT_EQ(out.dead_letters.size(), 2u);
-  EXPECT_STREQ(out.dead_letters[0].code, "invalid_compression");
+  EXPECT_EQ(out.dead_letters[0].code, ErrorCode::invalid_compression);
   EXPECT_EQ(out.dead_letters[0].raw, g);  // the compressed bytes
-  EXPECT_STREQ(out.dead_letters[1].code, "payload_too_large");
+  EXPECT_EQ(out.dead_letters[1].code, ErrorCode::payload_too_large);
 }
 
 TEST(PayloadStage, ZlibLookingTextThatDoesNotInflateIsTakenAsItIs) {
@@ -192,7 +192,7 @@ TEST(PayloadStage, ZlibLookingTextThatDoesNotInflateIsTakenAsItIs) {
   EncodedBatch out;
   encode_both(b, plan(kRaw), out);
   ASSERT_EQ(out.dead_letters.size(), 1u);
-  EXPECT_STREQ(out.dead_letters[0].code, "invalid_json");
+  EXPECT_EQ(out.dead_letters[0].code, ErrorCode::invalid_json);
   EXPECT_EQ(out.dead_letters[0].raw, "x\x01 is text");
 }
 

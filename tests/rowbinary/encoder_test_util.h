@@ -44,7 +44,7 @@ inline EncodeResult encode_json(const std::string& type_text, const std::string&
   simdjson::ondemand::value v;
   if (d["v"].get(v)) return {false, "", "no value", "invalid_json", 0};
   auto st = encoder->encode(v, out);
-  if (!st.ok()) return {false, "", st.error().message, st.error().code, out.size() - 1};
+  if (!st.ok()) return {false, "", st.error().message, to_string(st.error().code), out.size() - 1};
   return {true, to_hex(std::string_view(out).substr(1)), "", "", 0};
 }
 

@@ -311,11 +311,11 @@ void encode_fields(simdjson::ondemand::parser& parser, const simdjson::padded_st
     ++stats.rejected;
     ASSERT_EQ(out, before) << encoder.type_text() << ": rejection left bytes behind in "
                            << std::string(json.data(), json.size());
-    ASSERT_NE(std::string(st.error().code), "") << st.error().message;
+    ASSERT_NE(st.error().code, ErrorCode::none) << st.error().message;
     ASSERT_FALSE(st.error().message.empty());
     ASSERT_EQ(st.error().kind, ErrorKind::bad_record);
     // After malformed JSON the document cannot be trusted any further.
-    if (std::string(st.error().code) == "invalid_json") return;
+    if (st.error().code == ErrorCode::invalid_json) return;
   }
 }
 

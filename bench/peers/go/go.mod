@@ -1,0 +1,3 @@
+module k2cpeer
+
+go 1.19
