@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """Writes the sample Kinesis events in events/ (deterministic: same files every run).
 
-    python3 tools/make_events.py [--out events] [--orders N]
+    python3 tools/make_events.py [--out events] [--orders N] [--sessions N] [--telemetry-sessions N]
 
 Each file is one Lambda invocation event, exactly as Lambda delivers a Kinesis batch.
+The seed workloads' events (shop-clickstream, shop-orders, app-telemetry) come
+from tools/seed_events.py, which also makes them at any volume and batch size.
 """
 import argparse
 import base64
 import json
+import os
 import random
+import sys
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import seed_events  # noqa: E402
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -101,6 +108,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="events")
     ap.add_argument("--orders", type=int, default=100)
+    ap.add_argument("--sessions", type=int, default=200, help="seed shop sessions")
+    ap.add_argument("--telemetry-sessions", type=int, default=60, help="seed app sessions")
     a = ap.parse_args()
     files = {
         "orders-batch.json": orders_event(a.orders),
@@ -112,6 +121,7 @@ def main():
         with open(f"{a.out}/{name}", "w") as f:
             json.dump(event, f, indent=1)
             f.write("\n")
+    seed_events.write(a.out, seed_events.make(a.sessions, a.telemetry_sessions))
 
 
 if __name__ == "__main__":

@@ -1,31 +1,44 @@
 #!/usr/bin/env python3
 """Replays Kinesis events through the real bootstrap against local servers.
 
-    tools/replay.py --bootstrap build/bootstrap [--keep] [--metrics-out FILE] [EVENT_FILE...]
+    tools/replay.py --bootstrap build/bootstrap [--keep] [--servers-env FILE] [--metrics-out FILE] [EVENT_FILE...]
 
 Starts ClickHouse and dynalite on 127.0.0.1 (tools/servers, data under
-build/replay-servers), creates the example tables (schema/examples/*.sql) and
-the routes (schema/examples/routes.json), runs bootstrap under the local
-Runtime API emulator (tools/emulator.py) with every event file (default:
+build/replay-servers), creates the example tables (schema/examples/*.sql, the
+variant the server can run, see example_ddl) and the routes
+(schema/examples/routes.json), then the tables and routes that
+`./dev connect --apply` registered (build/connect/), runs bootstrap under the
+local Runtime API emulator (tools/emulator.py) with every event file (default:
 events/*.json), prints each batch's outcome, the metrics lines bootstrap wrote
 on stdout (CloudWatch Embedded Metric Format, one JSON document per line,
 exactly as CloudWatch Logs would receive them; also kept in --metrics-out,
-default build/replay-metrics.jsonl) and a summary of what landed where, then
-stops the servers by PID (unless --keep).
+default build/replay-metrics.jsonl), a summary of what landed where and the
+seed workloads' questions answered (tools/seed_questions.py), then stops the
+servers by PID (unless --keep). With --servers-env it uses servers that are
+already running (tools/servers up DIR wrote FILE) and leaves them be.
 """
 import argparse
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chsql  # noqa: E402
+import seed_questions  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROUTES_TABLE = "kinesis-clickhouse-routes"
 DEAD_LETTER_TABLE = "kinesis_dead_letter"
+CONNECT_DIR = os.path.join(ROOT, "build/connect")
+# A layout NAME.sql is for current ClickHouse; NAME.18.16.sql, where there is
+# one, is what older servers run instead (no TTL, skipping indexes, codecs,
+# DateTime64 or JSON type). JSON is production-ready from 25.3 on.
+CURRENT_FROM = (25, 3)
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -64,23 +77,50 @@ def stage_events(paths, directory):
     return staged
 
 
-def read_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            if "=" in line:
-                k, v = line.rstrip("\n").split("=", 1)
-                env[k] = v
-    return env
+read_env = chsql.read_env
 
 
 def clickhouse(url, sql):
-    req = urllib.request.Request(url + "/", data=sql.encode(), method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.read().decode()
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f"ClickHouse refused: {sql[:80]}...\n{e.read().decode()}")
+        return chsql.query(url, sql)
+    except chsql.QueryError as e:
+        raise SystemExit(f"ClickHouse refused: {sql[:80]}...\n{e}")
+
+
+def version_tuple(text):
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:2])
+
+
+def example_ddl(version, directory=None):
+    """The example DDL files the server of this version runs, in name order."""
+    directory = directory or os.path.join(ROOT, "schema/examples")
+    current = version_tuple(version) >= CURRENT_FROM
+    chosen = []
+    for path in sorted(glob.glob(os.path.join(directory, "*.sql"))):
+        name = os.path.basename(path)
+        if name.endswith(".18.16.sql"):
+            if not current:
+                chosen.append(path)
+        elif current or not os.path.exists(path[:-4] + ".18.16.sql"):
+            chosen.append(path)
+    return chosen
+
+
+def connected(connect_dir):
+    """What ./dev connect --apply registered: (DDL files, routes)."""
+    if not connect_dir or not os.path.isdir(connect_dir):
+        return [], []
+    routes_file = os.path.join(connect_dir, "routes.json")
+    routes = json.load(open(routes_file)) if os.path.exists(routes_file) else []
+    return sorted(glob.glob(os.path.join(connect_dir, "*.sql"))), routes
+
+
+def route_item(r):
+    item = {"stream_arn": {"S": r["stream_arn"]}, "table": {"S": r["table"]}}
+    for attr in ("database", "format", "table_field"):
+        if r.get(attr):
+            item[attr] = {"S": r[attr]}
+    return item
 
 
 def dynamodb(endpoint):
@@ -91,45 +131,88 @@ def dynamodb(endpoint):
         aws_access_key_id="local", aws_secret_access_key="local")
 
 
-def setup(servers, routes):
-    url = servers["K2C_CLICKHOUSE_URL"]
-    for ddl in sorted(glob.glob(os.path.join(ROOT, "schema/examples/*.sql"))):
-        clickhouse(url, open(ddl).read())
-    ddb = dynamodb(servers["K2C_DYNAMODB_URL"])
-    if ROUTES_TABLE not in ddb.list_tables()["TableNames"]:
-        ddb.create_table(TableName=ROUTES_TABLE, BillingMode="PAY_PER_REQUEST",
+def ensure_routes_table(ddb, name):
+    if name not in ddb.list_tables()["TableNames"]:
+        ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                          AttributeDefinitions=[{"AttributeName": "stream_arn", "AttributeType": "S"}],
                          KeySchema=[{"AttributeName": "stream_arn", "KeyType": "HASH"}])
         for _ in range(200):  # creation is asynchronous, even with --createTableMs 0
-            if ddb.describe_table(TableName=ROUTES_TABLE)["Table"]["TableStatus"] == "ACTIVE":
+            if ddb.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE":
                 break
             time.sleep(0.02)
+
+
+def setup(servers, routes, routes_table=ROUTES_TABLE, ddl_files=None):
+    """Creates the tables (the example DDL the server runs, unless ddl_files) and puts the routes."""
+    url = servers["K2C_CLICKHOUSE_URL"]
+    if ddl_files is None:
+        ddl_files = example_ddl(chsql.server_version(url))
+    for ddl in ddl_files:
+        for statement in chsql.statements(open(ddl).read()):
+            clickhouse(url, statement)
+    ddb = dynamodb(servers["K2C_DYNAMODB_URL"])
+    ensure_routes_table(ddb, routes_table)
     for r in routes:
-        item = {"stream_arn": {"S": r["stream_arn"]}, "table": {"S": r["table"]}}
-        for optional in ("database", "format", "table_field"):
-            if r.get(optional):
-                item[optional] = {"S": r[optional]}
-        ddb.put_item(TableName=ROUTES_TABLE, Item=item)
+        ddb.put_item(TableName=routes_table, Item=route_item(r))
+    return ddl_files
+
+
+def qualified(r):
+    db = r.get("database") or "default"
+    return r["table"] if db == "default" else f"{db}.{r['table']}"
+
+
+def quoted(name):
+    return ".".join(f"`{part}`" for part in name.split("."))
 
 
 def summary(servers, routes):
     url = servers["K2C_CLICKHOUSE_URL"]
     print("\nWhat landed:")
-    for table in sorted({r["table"] for r in routes}):
-        n = clickhouse(url, f"SELECT count() FROM `{table}`").strip()
-        print(f"  {table:<24} {n:>6} rows")
+    for table in sorted({qualified(r) for r in routes}):
+        n = clickhouse(url, f"SELECT count() FROM {quoted(table)}").strip()
+        print(f"  {table:<28} {n:>6} rows")
     exists = clickhouse(url, f"EXISTS TABLE `{DEAD_LETTER_TABLE}`").strip()
     if exists == "1":
         rows = clickhouse(url, f"SELECT target_table, error_kind, count() FROM `{DEAD_LETTER_TABLE}` "
                                "GROUP BY target_table, error_kind ORDER BY target_table, error_kind "
                                "FORMAT TSV").strip()
         total = clickhouse(url, f"SELECT count() FROM `{DEAD_LETTER_TABLE}`").strip()
-        print(f"  {DEAD_LETTER_TABLE:<24} {total:>6} rows")
+        print(f"  {DEAD_LETTER_TABLE:<28} {total:>6} rows")
         for line in rows.splitlines():
             t, kind, n = line.split("\t")
-            print(f"    {t:<22} {kind:<18} {n:>4}")
+            print(f"    {t:<26} {kind:<18} {n:>4}")
     else:
-        print(f"  {DEAD_LETTER_TABLE:<24}      0 rows (not created: no bad records)")
+        print(f"  {DEAD_LETTER_TABLE:<28}      0 rows (not created: no bad records)")
+
+
+def table_rows(url, name):
+    exists = clickhouse(url, f"EXISTS TABLE {quoted(name)}").strip() == "1"
+    return int(clickhouse(url, f"SELECT count() FROM {quoted(name)}").strip()) if exists else -1
+
+
+def answers(servers, routes, out=sys.stdout):
+    """The seed questions, answered from the server; those whose tables are empty are left out."""
+    url = servers["K2C_CLICKHOUSE_URL"]
+    routed = {qualified(r) for r in routes}
+    shown = 0
+    for q in seed_questions.QUESTIONS:
+        if any(table_rows(url, t) <= 0 for t in q["tables"]):
+            source = q["tables"][0]
+            if source in {"shop.events", "shop.orders", "telemetry.app_events"} and source not in routed:
+                print(f"\n{q['title']}:\n  not answered: its stream is routed elsewhere now "
+                      f"(./dev connect --apply; build/connect/routes.json)", file=out)
+            continue
+        if shown == 0:
+            print("\nAnswers from the seed workloads (tools/seed_questions.py; "
+                  "try your own with ./dev sql):", file=out)
+        shown += 1
+        print(f"\n{q['title']}:", file=out)
+        try:
+            table = chsql.render(*chsql.select(url, q["sql"]))
+        except chsql.QueryError as e:
+            table = f"ClickHouse refused the question: {e}"
+        print("  " + table.replace("\n", "\n  "), file=out)
 
 
 def metrics(path):
@@ -147,15 +230,28 @@ def main():
     ap.add_argument("--servers-dir", default=os.path.join(ROOT, "build/replay-servers"))
     ap.add_argument("--metrics-out", default=os.path.join(ROOT, "build/replay-metrics.jsonl"),
                     help="where bootstrap's stdout (its EMF lines) is kept")
+    ap.add_argument("--servers-env", help="use the running servers this env file names (tools/servers up)")
+    ap.add_argument("--connect-dir", default=CONNECT_DIR,
+                    help="tables and routes registered by ./dev connect --apply ('' for none)")
     ap.add_argument("events", nargs="*")
     a = ap.parse_args()
     events = a.events or sorted(glob.glob(os.path.join(ROOT, "events/*.json")))
     routes = json.load(open(os.path.join(ROOT, "schema/examples/routes.json")))
+    own_ddl, own_routes = connected(a.connect_dir)
+    streams = {r["stream_arn"] for r in own_routes}
+    routes = [r for r in routes if r["stream_arn"] not in streams] + own_routes
 
-    subprocess.run([os.path.join(ROOT, "tools/servers"), "up", a.servers_dir], check=True)
+    start = not a.servers_env
+    if start:
+        subprocess.run([os.path.join(ROOT, "tools/servers"), "up", a.servers_dir], check=True)
     try:
-        servers = read_env(os.path.join(a.servers_dir, "env"))
-        setup(servers, routes)
+        servers = read_env(a.servers_env or os.path.join(a.servers_dir, "env"))
+        ddl = setup(servers, routes)
+        if own_ddl:
+            setup(servers, [], ddl_files=own_ddl)
+            print(f"Tables and routes of ./dev connect --apply: {', '.join(qualified(r) for r in own_routes)} "
+                  f"({os.path.relpath(a.connect_dir, ROOT)}; rm -r it to forget them)")
+        print("Tables from: " + ", ".join(os.path.relpath(p, ROOT) for p in ddl + own_ddl))
         os.makedirs(os.path.dirname(os.path.abspath(a.metrics_out)), exist_ok=True)
         open(a.metrics_out, "w").close()  # this replay's lines only
         with tempfile.NamedTemporaryFile(suffix=".json") as out, tempfile.TemporaryDirectory() as staging:
@@ -180,11 +276,13 @@ def main():
             print(f"  {name:<24} {r['outcome']:<9} {detail}")
         metrics(a.metrics_out)
         summary(servers, routes)
-        if a.keep:
-            print(f"\nServers left running; stop them with: tools/servers down {a.servers_dir}")
+        answers(servers, routes)
+        if a.keep and start:
+            print(f"\nServers left running (./dev sql queries them); stop them with: "
+                  f"tools/servers down {a.servers_dir}")
         return rc
     finally:
-        if not a.keep:
+        if start and not a.keep:
             subprocess.run([os.path.join(ROOT, "tools/servers"), "down", a.servers_dir])
 
 

@@ -159,6 +159,22 @@ def main():
     check("Role" not in p, "explicit Role bypasses the least-privilege policies")
 
     check_alarms(res, params, t.get("Conditions", {}), fname, env, qname)
+    # Optional VPC (a ClickHouse inside a VPC): two list parameters, empty by
+    # default, and a VpcConfig that is there only when subnets are given.
+    for name in ("VpcSubnetIds", "VpcSecurityGroupIds"):
+        prm = params.get(name, {})
+        check(prm.get("Type") == "CommaDelimitedList" and prm.get("Default") == "",
+              f"{name} is not an optional CommaDelimitedList parameter (Default \"\")")
+    vpc = p.get("VpcConfig")
+    branches = vpc.get("Fn::If") if isinstance(vpc, dict) else None
+    if check(isinstance(branches, list) and len(branches) == 3, "VpcConfig is not an Fn::If on a condition"):
+        cond, inside, outside = branches
+        check(cond in t.get("Conditions", {}), f"VpcConfig condition {cond} is not defined")
+        check("VpcSubnetIds" in str(t.get("Conditions", {}).get(cond)), "the VPC condition does not test VpcSubnetIds")
+        check(isinstance(inside, dict) and ref(inside.get("SubnetIds")) == "VpcSubnetIds"
+              and ref(inside.get("SecurityGroupIds")) == "VpcSecurityGroupIds",
+              "VpcConfig does not take VpcSubnetIds and VpcSecurityGroupIds")
+        check(ref(outside) == "AWS::NoValue", "without subnets VpcConfig is not AWS::NoValue")
 
     check(len(outs) >= 3 and any(getatt(o.get("Value")) == fname + ".Arn" for o in outs.values()),
           "Outputs lack the function ARN")
