@@ -22,7 +22,8 @@ size_t write_body(char* data, size_t size, size_t n, void* user) {
 }
 
 size_t write_header(char* data, size_t size, size_t n, void* user) {
-  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  auto* resp = static_cast<HttpResponse*>(user);
+  auto* headers = &resp->headers;
   std::string_view line(data, size * n);
   if (line.starts_with("HTTP/")) headers->clear();  // a new response (after 100-continue)
   auto colon = line.find(':');
@@ -33,6 +34,20 @@ size_t write_header(char* data, size_t size, size_t n, void* user) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
       value.remove_suffix(1);
+    // The body's whole size is known: one allocation for it instead of
+    // doubling from 16 KB (a 1 MB event took seven, and as many copies).
+    if (name == "content-length") {
+      size_t length = 0;
+      for (char ch : value) {
+        if (ch < '0' || ch > '9' || length > (size_t{1} << 40)) {
+          length = 0;
+          break;
+        }
+        length = length * 10 + static_cast<size_t>(ch - '0');
+      }
+      constexpr size_t kMaxReserve = 64u << 20;  // a bound, whatever a server claims
+      if (length > 0) resp->body.reserve(std::min(length, kMaxReserve) + kResponsePadding);
+    }
     headers->emplace_back(std::move(name), std::string(value));
   }
   return size * n;
@@ -64,7 +79,10 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &write_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &write_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp.headers);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp);
+  // Fewer, larger reads of a large body (an event of up to 6 MB): 256 KB
+  // instead of curl's 16 KB default.
+  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
   if (!tls_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, tls_.ca_file.c_str());
   if (!tls_.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, tls_.ca_path.c_str());
   if (req.timeout_ms > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req.timeout_ms);
