@@ -1,8 +1,6 @@
 #include "bench/producers.h"
 
-#include <openssl/evp.h>
 #include <simdjson.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <numeric>
@@ -15,54 +13,19 @@
 #include "kinesis/batch.h"
 #include "kinesis/kinesis.h"
 #include "tests/support/base64_encode.h"
+#include "tests/support/producers.h"
 
 namespace k2c::bench {
 namespace {
 
-void varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void field(std::string& out, int number, std::string_view bytes) {
-  varint(out, static_cast<uint64_t>(number) << 3 | 2);
-  varint(out, bytes.size());
-  out += bytes;
-}
-
-// A KPL aggregate, as the Kinesis Producer Library frames it.
+// A KPL aggregate of `users`, all under one partition key.
 std::string aggregate(const std::vector<std::string>& users) {
-  std::string m;
-  field(m, 1, "customer");
-  for (const auto& u : users) {
-    std::string r;
-    varint(r, 1 << 3);
-    varint(r, 0);
-    field(r, 3, u);
-    field(m, 3, r);
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(m.data(), m.size(), md, &n, EVP_md5(), nullptr);
-  return std::string("\xF3\x89\x9A\xC2", 4) + m + std::string(reinterpret_cast<char*>(md), n);
+  std::vector<std::pair<std::string, std::string>> with_keys;
+  for (const auto& u : users) with_keys.emplace_back("customer", u);
+  return testing::kpl_aggregate(with_keys);
 }
 
-std::string gzip(std::string_view in) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string gzip(std::string_view in) { return testing::gzipped(in); }
 
 std::string event_of(const std::vector<std::string>& datas) {
   std::string e = "{\"Records\":[";

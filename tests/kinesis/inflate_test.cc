@@ -3,28 +3,16 @@
 #include "kinesis/inflate.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
+
+#include "tests/support/producers.h"
 
 namespace k2c {
 namespace {
 
-std::string deflate_with(std::string_view in, int window_bits, int level = 6) {
-  z_stream z{};
-  deflateInit2(&z, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
-std::string gzip(std::string_view in, int level = 6) { return deflate_with(in, 16 + MAX_WBITS, level); }
-std::string zlib(std::string_view in) { return deflate_with(in, MAX_WBITS); }
+std::string gzip(std::string_view in, int level = 6) { return testing::gzipped(in, level); }
+std::string zlib(std::string_view in) { return testing::zlibbed(in); }
 
 TEST(Inflate, SniffsGzipAndValidZlibHeadersOnly) {
   EXPECT_EQ(sniff_compression(gzip("x")), Compressed::gzip);

@@ -6,7 +6,6 @@
 #include "kinesis/kpl.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,6 +13,7 @@
 
 #include "kinesis/base64.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/producers.h"
 
 namespace k2c {
 namespace {
@@ -118,31 +118,10 @@ TEST(Kpl, TheZeroRecordAggregateInUnpaddedBase64YieldsNothing) {
 
 // --- aggregates built here -------------------------------------------------
 
-void varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-void field(std::string& out, int number, std::string_view bytes) {
-  varint(out, static_cast<uint64_t>(number) << 3 | 2);
-  varint(out, bytes.size());
-  out += bytes;
-}
-std::string record(uint64_t key_index, std::string_view data) {
-  std::string r;
-  varint(r, 1 << 3);
-  varint(r, key_index);
-  field(r, 3, data);
-  return r;
-}
-std::string framed(const std::string& message) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(message.data(), message.size(), md, &n, EVP_md5(), nullptr);
-  return std::string("\xF3\x89\x9A\xC2", 4) + message + std::string(reinterpret_cast<char*>(md), n);
-}
+void varint(std::string& out, uint64_t v) { testing::put_varint(out, v); }
+void field(std::string& out, int number, std::string_view bytes) { testing::put_field(out, number, bytes); }
+std::string record(uint64_t key_index, std::string_view data) { return testing::kpl_record(key_index, data); }
+std::string framed(const std::string& message) { return testing::kpl_frame(message); }
 
 std::vector<Out> split(const std::string& data) {
   Deaggregator d;

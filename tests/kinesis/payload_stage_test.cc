@@ -3,7 +3,6 @@
 // the virtual columns they fill. Exact bytes where the schema is small;
 // both lanes must agree on every case.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <string>
@@ -12,6 +11,7 @@
 #include "kinesis/batch.h"
 #include "tests/rowbinary/encoder_test_util.h"
 #include "tests/support/base64_encode.h"
+#include "tests/support/producers.h"
 
 namespace k2c {
 namespace {
@@ -60,32 +60,10 @@ void encode_both(Batch& b, const TablePlan& p, EncodedBatch& out, const EncodeOp
 
 // --- KPL ---------------------------------------------------------------
 
-void varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-void field(std::string& out, int number, std::string_view bytes) {
-  varint(out, static_cast<uint64_t>(number) << 3 | 2);
-  varint(out, bytes.size());
-  out += bytes;
-}
+using testing::kpl_aggregate;
+
 std::string aggregate(const std::vector<std::pair<std::string, std::string>>& users) {
-  std::string m;
-  for (const auto& [key, _] : users) field(m, 1, key);
-  for (size_t i = 0; i < users.size(); ++i) {
-    std::string r;
-    varint(r, 1 << 3);
-    varint(r, i);
-    field(r, 3, users[i].second);
-    field(m, 3, r);
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(m.data(), m.size(), md, &n, EVP_md5(), nullptr);
-  return std::string("\xF3\x89\x9A\xC2", 4) + m + std::string(reinterpret_cast<char*>(md), n);
+  return kpl_aggregate(users);
 }
 
 const std::vector<ColumnInfo> kKpl = {{"_sub_sequence_number", "UInt32", "", ""},
@@ -144,19 +122,7 @@ TEST(PayloadStage, AZeroRecordAggregateYieldsNothingAndAWrongMd5IsOnePayload) {
 
 // --- compression -------------------------------------------------------
 
-std::string deflate_with(std::string_view in, int bits) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
+std::string deflate_with(std::string_view in, int bits) { return testing::deflated(in, bits); }
 
 const std::vector<ColumnInfo> kRaw = {{"a", "Int8", "", ""}, {"_raw", "String", "", ""}};
 
