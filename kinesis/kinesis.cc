@@ -1,5 +1,7 @@
 #include "kinesis/kinesis.h"
 
+#include "base/text.h"
+
 #include <cstring>
 
 #include "kinesis/json_views.h"
@@ -9,12 +11,6 @@ namespace {
 
 Error not_kinesis(std::string what) {
   return make_error(ErrorKind::invalid_event, "not a Kinesis event: " + what, ErrorCode::invalid_event);
-}
-
-std::string_view trim_ws(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // How keys and strings are read. The general form unescapes (json_views.h).
@@ -48,7 +44,7 @@ struct Text<true> {
     return std::memcmp(k.data(), name.data(), name.size()) == 0 && k.data()[name.size()] == '"';
   }
   static simdjson::error_code string(simdjson::ondemand::value& v, std::string_view& out) {
-    std::string_view token = trim_ws(v.raw_json_token());
+    std::string_view token = trim_trailing_ws(v.raw_json_token());
     if (token.size() < 2 || token.front() != '"' || token.back() != '"')
       return simdjson::INCORRECT_TYPE;
     simdjson::ondemand::raw_json_string consumed;
@@ -78,7 +74,7 @@ Status read_kinesis(simdjson::ondemand::object kinesis, KinesisRecord& r) {
       simdjson::ondemand::json_type t;
       if (v.type().get(t) || t != simdjson::ondemand::json_type::number)
         return not_kinesis("kinesis.approximateArrivalTimestamp is not a number");
-      r.arrival_timestamp = trim_ws(v.raw_json_token());
+      r.arrival_timestamp = trim_trailing_ws(v.raw_json_token());
     }
   }
   return ok_status();

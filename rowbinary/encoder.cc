@@ -1,15 +1,10 @@
 #include "rowbinary/encoder.h"
 
+#include "base/text.h"
 #include "rowbinary/encoder_families.h"
 
 namespace k2c {
 namespace {
-
-std::string_view trim_ws(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // JSON's number grammar (RFC 8259 §6); simdjson's stage 1 does not check it
 // for a token we read as raw text.
@@ -71,7 +66,7 @@ Status Encoder::encode(simdjson::ondemand::value value, std::string& out) const 
       break;
     }
     case simdjson::ondemand::json_type::number: {
-      std::string_view token = trim_ws(value.raw_json_token());
+      std::string_view token = trim_trailing_ws(value.raw_json_token());
       if (!is_json_number(token)) return invalid_json(simdjson::NUMBER_ERROR);
       st = from_number(token, out);
       break;

@@ -6,6 +6,8 @@
 #include <cstdint>
 
 #include "base/bytes.h"
+
+#include "base/text.h"
 #include "rowbinary/encoder_families.h"
 #include "rowbinary/numeric_text.h"
 
@@ -13,12 +15,6 @@ namespace k2c {
 namespace {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string_view trim_ws(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // String takes any JSON value: strings unescaped, everything else as its
 // JSON text exactly as written (without surrounding whitespace).
@@ -40,13 +36,13 @@ class StringEncoder final : public Encoder {
   Status from_array(simdjson::ondemand::array a, std::string& out) const override {
     std::string_view raw;
     if (auto e = a.raw_json().get(raw)) return invalid_json(e);
-    put_string(out, trim_ws(raw));
+    put_string(out, trim_trailing_ws(raw));
     return ok_status();
   }
   Status from_object(simdjson::ondemand::object o, std::string& out) const override {
     std::string_view raw;
     if (auto e = o.raw_json().get(raw)) return invalid_json(e);
-    put_string(out, trim_ws(raw));
+    put_string(out, trim_trailing_ws(raw));
     return ok_status();
   }
   void write_default(std::string& out) const override { out.push_back('\0'); }
