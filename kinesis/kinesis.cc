@@ -1,9 +1,8 @@
 #include "kinesis/kinesis.h"
 
-#include "base/text.h"
-
 #include <cstring>
 
+#include "base/text.h"
 #include "kinesis/json_views.h"
 
 namespace k2c {

@@ -6,7 +6,6 @@
 #include <cstdint>
 
 #include "base/bytes.h"
-
 #include "base/text.h"
 #include "rowbinary/encoder_families.h"
 #include "rowbinary/numeric_text.h"
