@@ -14,6 +14,8 @@
 // 1,000 records and more. A third: what METRICS=on adds to an invocation (the
 // iterator age over the records, and building and writing the EMF line into
 // a sink that drops it), with its allocations per invocation.
+// Then one whole invocation (bench/invocation.cc): Function::handle against
+// in-memory transports, with its allocations per invocation.
 // Then the producers table (bench/producers.cc): plain JSON with and
 // without the payload stage, KPL aggregates and gzip payloads.
 // Then Google Benchmark's cases (bench/adversarial.cc): bytes/s of the batch
@@ -42,6 +44,7 @@
 #include "bench/adversarial.h"
 #include "bench/alloc_counter.h"
 #include "bench/measure.h"
+#include "bench/invocation.h"
 #include "bench/naive.h"
 #include "bench/producers.h"
 #include "bench/schemas.h"
@@ -298,7 +301,10 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
   if (only.empty() || std::string_view("metrics").find(only) != std::string_view::npos)
     print_metrics_cost(events, rows, reps, rep_seconds);
   bool producers_ok = true;
-  if (only.empty()) producers_ok = print_producers(orders_event(1000), reps, rep_seconds);
+  if (only.empty()) {
+    print_invocation(orders_event(1000), 1000, reps, rep_seconds);
+    producers_ok = print_producers(orders_event(1000), reps, rep_seconds);
+  }
   return compression_ok && producers_ok && all_ok ? 0 : 1;
 }
 
