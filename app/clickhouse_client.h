@@ -61,7 +61,8 @@ class ClickHouseClient {
   // Which of `names` the server's system.settings lists (feature checks go
   // by setting, not by version). Asked once, then remembered: pass the same
   // names every time.
-  Result<std::set<std::string>> settings_known(const std::vector<std::string>& names,
+  // The set lives in the client (asked once, then remembered).
+  Result<const std::set<std::string>*> settings_known(const std::vector<std::string>& names,
                                                const Deadline& deadline);
 
   // INSERT INTO `db`.`table` (columns) FORMAT format, with `body` as its data,
@@ -89,6 +90,9 @@ class ClickHouseClient {
   ServerVersion version_;
   bool have_version_ = false;
   uint64_t insert_bytes_sent_ = 0;
+  // Reused across inserts (their capacity stays): the request, its SQL and URL.
+  HttpRequest request_;
+  std::string sql_, insert_url_;
   std::set<std::string> settings_;
   bool have_settings_ = false;
 };

@@ -93,7 +93,8 @@ Function::Function(Config config, FunctionEnv env)
       routes_(config_, env.dynamodb, env.clock),
       route_cache_(config_.route_cache_ttl_seconds, [clock = &env.clock] {
         return std::chrono::steady_clock::time_point(std::chrono::microseconds(clock->monotonic_us()));
-      }) {
+      }),
+      settings_names_(settings_to_look_up(config_)) {
   // Lambda's log-level filter reads "level" from JSON lines; the metrics line
   // is INFO, so a higher application log level makes Lambda drop the metrics.
   if (config_.metrics && config_.log_format == LogFormat::json &&
@@ -109,7 +110,7 @@ Function::Function(Config config, FunctionEnv env)
 
 Status Function::check_settings(const Deadline& deadline) {
   if (config_.clickhouse_settings.empty()) return ok_status();
-  auto server_has = clickhouse_.settings_known(settings_to_look_up(config_), deadline);
+  auto server_has = clickhouse_.settings_known(settings_names_, deadline);
   if (!server_has.ok()) {
     env_.log.write(fmt::format("{{\"level\":\"warning\",\"message\":{}}}", [&] {
       std::string s;
@@ -119,7 +120,7 @@ Status Function::check_settings(const Deadline& deadline) {
     }()));
     return ok_status();
   }
-  return check_configured_settings(config_, *server_has);
+  return check_configured_settings(config_, **server_has);
 }
 
 Result<const TablePlan*> Function::plan_for(const std::string& database, const std::string& table,
@@ -204,30 +205,30 @@ Status Function::write_group(std::span<const KinesisRecord> records,
   const std::string database = r.database.empty() ? config_.clickhouse_database : r.database;
   auto version = clickhouse_.version(deadline);
   if (!version.ok()) return std::move(version).error();
-  auto server_has = clickhouse_.settings_known(settings_to_look_up(config_), deadline);
+  auto server_has = clickhouse_.settings_known(settings_names_, deadline);
   if (!server_has.ok()) return std::move(server_has).error();
 
   EncodeOptions options;
   options.text = r.format == PayloadFormat::text;
-  std::vector<std::string> tables{r.table};
+  tables_.assign(1, r.table);
   if (!r.table_field.empty()) {
     options.table_field = r.table_field;
     options.default_table = r.table;
-    tables = encoder_.tables_of(records, which, options);
+    tables_ = encoder_.tables_of(records, which, options);
   }
   // Every table is tried; the answer names the earliest record of a table
   // that was not written (SPEC §3), so rows of later tables may be sent
   // again, under the same deduplication token.
   first_unwritten = UINT32_MAX;
   Status result = ok_status();
-  for (const std::string& table : tables) {
+  for (const std::string& table : tables_) {
     options.table = table;
     uint32_t earliest = which.front();
     TableStats& t = stats.add_table(arn, static_cast<uint32_t>(which.size()));
     t.table.assign(database).append(".").append(table);
     // What was handed to ClickHouse counts as sent, even when it failed.
     const uint64_t sent_before = clickhouse_.insert_bytes_sent();
-    Status st = write_table(records, which, database, table, options, *version, *server_has,
+    Status st = write_table(records, which, database, table, options, *version, **server_has,
                             deadline, t, earliest);
     t.bytes_sent = clickhouse_.insert_bytes_sent() - sent_before;
     if (!st.ok()) {
@@ -336,16 +337,22 @@ Result<std::string> Function::handle(const Invocation& invocation) {
   stats.measure_iterator_age(records);
 
   // Group record indexes by stream, in order of first appearance.
-  std::vector<std::pair<std::string_view, std::vector<uint32_t>>> groups;
+  // (groups_ keeps its vectors' capacity across invocations.)
+  size_t used = 0;
   for (uint32_t i = 0; i < records.size(); ++i) {
-    auto it = std::find_if(groups.begin(), groups.end(),
+    auto end = groups_.begin() + static_cast<std::ptrdiff_t>(used);
+    auto it = std::find_if(groups_.begin(), end,
                            [&](const auto& g) { return g.first == records[i].event_source_arn; });
-    if (it == groups.end()) {
-      groups.emplace_back(records[i].event_source_arn, std::vector<uint32_t>{});
-      it = groups.end() - 1;
+    if (it == end) {
+      if (used == groups_.size()) groups_.emplace_back();
+      it = groups_.begin() + static_cast<std::ptrdiff_t>(used++);
+      it->first = records[i].event_source_arn;
+      it->second.clear();
     }
     it->second.push_back(i);
   }
+  const std::span<const std::pair<std::string_view, std::vector<uint32_t>>> groups(groups_.data(),
+                                                                                    used);
 
   const Deadline deadline{invocation.deadline_ms, &env_.clock};
   uint32_t first_unwritten = UINT32_MAX;

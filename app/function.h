@@ -104,6 +104,9 @@ class Function {
   std::string dead_letter_body_;
   std::string columns_sql_;
   std::map<std::string, CachedPlan> plans_;
+  std::vector<std::string> settings_names_;  // the system.settings the function asks about
+  std::vector<std::string> tables_;          // write_group: the tables of one stream's records
+  std::vector<std::pair<std::string_view, std::vector<uint32_t>>> groups_;  // by stream
   bool dead_letter_table_ready_ = false;
   bool dead_letter_has_sub_sequence_ = false;
 };

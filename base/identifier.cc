@@ -21,10 +21,14 @@ bool is_setting_name(std::string_view name) noexcept {
 std::string quote_identifier(std::string_view name) {
   std::string out;
   out.reserve(name.size() + 2);
+  append_quoted_identifier(out, name);
+  return out;
+}
+
+void append_quoted_identifier(std::string& out, std::string_view name) {
   out.push_back('`');
   out.append(name);
   out.push_back('`');
-  return out;
 }
 
 }  // namespace k2c

@@ -15,5 +15,7 @@ bool is_setting_name(std::string_view name) noexcept;
 
 // `name` with backticks; `name` must satisfy is_identifier.
 std::string quote_identifier(std::string_view name);
+// The same, appended to `out`.
+void append_quoted_identifier(std::string& out, std::string_view name);
 
 }  // namespace k2c

@@ -301,10 +301,8 @@ int run(int reps, double rep_seconds, const std::vector<size_t>& sizes, const st
   if (only.empty() || std::string_view("metrics").find(only) != std::string_view::npos)
     print_metrics_cost(events, rows, reps, rep_seconds);
   bool producers_ok = true;
-  if (only.empty()) {
-    print_invocation(orders_event(1000), 1000, reps, rep_seconds);
-    producers_ok = print_producers(orders_event(1000), reps, rep_seconds);
-  }
+  if (only.empty() || only == "invocation") print_invocation(orders_event(1000), 1000, reps, rep_seconds);
+  if (only.empty()) producers_ok = print_producers(orders_event(1000), reps, rep_seconds);
   return compression_ok && producers_ok && all_ok ? 0 : 1;
 }
 

@@ -124,9 +124,14 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& req) {
 }
 
 std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size() * 3);
+  append_url_encoded(out, s);
+  return out;
+}
+
+void append_url_encoded(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   for (unsigned char ch : s) {
     if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
       out.push_back(static_cast<char>(ch));
@@ -136,7 +141,6 @@ std::string url_encode(std::string_view s) {
       out.push_back(kHex[ch & 15]);
     }
   }
-  return out;
 }
 
 }  // namespace k2c

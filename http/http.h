@@ -74,5 +74,7 @@ class HttpClient final : public HttpTransport {
 
 // Percent-encodes a string for use in a URL query component.
 std::string url_encode(std::string_view s);
+// The same, appended to `out` (a reused buffer: no allocation once grown).
+void append_url_encoded(std::string& out, std::string_view s);
 
 }  // namespace k2c
