@@ -1,9 +1,12 @@
 -- E-commerce clickstream and orders: the layout for current ClickHouse.
 --
 -- VARIANT: current ClickHouse (25.3 and later; written against the ClickHouse
--- documentation of 2026). Not run by the local tools, whose server is 18.16:
--- they run shop.18.16.sql, the same tables without TTL, skipping indexes,
--- codecs and DateTime64. The column names, the streams and the sample events
+-- documentation of 2026). Verified on ClickHouse 26.7 (chDB) by the CTest
+-- test seed_workloads_26_7 (tests/integration/seed_test.py on the k2c_modern
+-- fixture): created as written, the seed events landed through the real
+-- bootstrap, the views filled and every seed question answered as on 18.16.
+-- The local tools' 18.16 server runs shop.18.16.sql, the same tables without
+-- TTL, skipping indexes, codecs and DateTime64. The column names, the streams and the sample events
 -- are the same for both, and so are the questions in tools/seed_questions.py.
 --
 -- Fed by two streams (routes.json): shop-clickstream -> shop.events,

@@ -2,8 +2,11 @@
 --
 -- VARIANT: current ClickHouse (25.3 and later, where the JSON type is
 -- production-ready; written against the ClickHouse documentation of 2026).
--- Not run by the local tools, whose server is 18.16: they run
--- telemetry.18.16.sql (payload as String read with visitParamExtract*,
+-- Verified on ClickHouse 26.7 (chDB) by the CTest test seed_workloads_26_7
+-- (tests/integration/seed_test.py on the k2c_modern fixture): created as
+-- written, the sample landed through the real bootstrap, payload_json and the
+-- view app_events_parsed read, the seed question answered as on 18.16.
+-- The local tools' 18.16 server runs telemetry.18.16.sql (payload as String read with visitParamExtract*,
 -- DateTime instead of DateTime64(6), no TTL, no codecs).
 --
 -- Fed by the stream app-telemetry (routes.json); sample events/app-telemetry.json
