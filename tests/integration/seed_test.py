@@ -114,6 +114,12 @@ class Seed(unittest.TestCase):
             chsql.query(cls.url, f"DROP DATABASE IF EXISTS {db}")
         cls.version = chsql.server_version(cls.url)
         cls.ddl = replay.setup(cls.servers, SEED_ROUTES, routes_table=ROUTES_TABLE)
+        if not cls.version.startswith("18."):
+            # The sample events have fixed dates; with the current DDL's TTLs
+            # a merge would drop them once they are older than the TTL. The
+            # test is of the layout and the answers, not of the calendar: no
+            # TTL merges while it runs.
+            chsql.query(cls.url, "SYSTEM STOP TTL MERGES")
         cls.proc, cls.results = emulate(list(EVENTS.values()))
         tz = chsql.query(cls.url, "SELECT timezone()").strip()
         try:
