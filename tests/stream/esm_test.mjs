@@ -205,3 +205,11 @@ test('the destination record has the shape of Lambda\'s Kinesis invocation recor
   assert.deepEqual([doc.KinesisBatchInfo.startSequenceNumber, doc.KinesisBatchInfo.endSequenceNumber, doc.KinesisBatchInfo.batchSize],
                    [batch[0].sequenceNumber, batch[2].sequenceNumber, 3]);
 });
+
+test('a stopped mapping leaves the rest of a failing batch alone instead of retrying it', async () => {
+  let stop = false;
+  const io = fakeIo(() => { stop = true; return { outcome: 'error', error_type: 'Unhandled', body: '' }; });
+  io.stopped = () => stop;
+  const stats = await runBatch(records(4), cfg({ maxRetries: -1 }), io);
+  assert.deepEqual([io.seen.length, stats.abandoned, io.discarded.length], [1, 4, 0]);
+});

@@ -125,14 +125,21 @@ export function classifyResult(result, records, reportBatchItemFailures) {
 //   cfg: { reportBatchItemFailures, bisect, maxRetries, maxRecordAgeS,
 //          retryBackoffMs, retryBackoffCapMs }
 //   io:  { invoke(records) -> result (with request_id), now() -> ms,
-//          sleep(ms), discard(records, info) }
+//          sleep(ms), discard(records, info), stopped() -> bool (optional) }
 // discard gets { condition, invokeCount, result } (result null when no
-// invocation was made). Returns counters for the progress line.
+// invocation was made). When stopped() turns true the batch is left where
+// it is (its records counted as abandoned). Returns counters for the
+// progress line.
 export async function runBatch(records, cfg, io) {
-  const stats = { invocations: 0, functionErrors: 0, partials: 0, failures: 0, retries: 0, bisections: 0, discarded: 0 };
+  const stats = { invocations: 0, functionErrors: 0, partials: 0, failures: 0, retries: 0, bisections: 0, discarded: 0,
+                  abandoned: 0 };
   // Pieces still to do, in order; bisect puts two halves in place of one.
   const pieces = [{ records, retries: 0, invokeCount: 0, last: null }];
   while (pieces.length > 0) {
+    if (io.stopped && io.stopped()) {
+      stats.abandoned = pieces.reduce((n, p) => n + p.records.length, 0);
+      break;
+    }
     const piece = pieces[0];
     const expired = expiredPrefix(piece.records, io.now(), cfg.maxRecordAgeS);
     if (expired > 0) {
