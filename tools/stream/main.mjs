@@ -19,6 +19,7 @@
 
 import { execFile, fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -277,7 +278,7 @@ class StreamRun {
                  `in flight ${fmt(l.unresolved)}  rows/s ${fmt(rate)}  lag ${(l.lagMs(now) / 1000).toFixed(1)}s` +
                  (ps.retries ? `  retries ${fmt(ps.retries)}` : '');
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
-    else if (final || !this.lastPrinted || now - this.lastPrinted >= 5000) {
+    else if ((final && now - this.lastPrinted >= 1000) || !this.lastPrinted || now - this.lastPrinted >= 5000) {
       process.stderr.write(`${line}\n`);
       this.lastPrinted = now;
     }
@@ -311,6 +312,7 @@ class StreamRun {
     this.t0 = Date.now();
     this.startProducer();
     this.cpuBefore = sample(this.cpuRoles(), { bootstrap: 'emulator' });
+    this.loadBefore = os.loadavg()[0];
     let lastSlow = 0, ended = '';
     // Bounded: the producer ends after `duration` (or on stop); then at most drain-timeout seconds.
     for (;;) {
@@ -332,6 +334,7 @@ class StreamRun {
     }
     this.tEnd = Date.now();
     this.cpuAfter = sample(this.cpuRoles(), { bootstrap: 'emulator' });
+    this.loadAfter = os.loadavg()[0];
     this.progress(this.tEnd, true);
     process.stderr.write(`stream: ${ended}; stopping the event source mapping\n`);
     if (this.restarting) await this.restarting;
@@ -373,6 +376,11 @@ class StreamRun {
     const cpu = shares(this.cpuBefore, this.cpuAfter);
     // The producer is gone by now; it reported its own CPU time when it finished.
     if (this.producer.done && this.producer.done.cpuSeconds !== undefined) cpu.cpuSeconds.producer = this.producer.done.cpuSeconds;
+    // Steady state: rows that became queryable from a quarter of the put time
+    // to its end, per second. Equal to the put rate when the pipeline keeps up.
+    const points = series(l, this.t0, (this.tEnd - this.t0) / 1000 + 1);
+    const steadyFrom = Math.floor(putSeconds / 4), steadyTo = Math.max(steadyFrom + 1, Math.floor(putSeconds));
+    const steady = points.slice(steadyFrom, steadyTo).reduce((n, p) => n + p.rows, 0) / (steadyTo - steadyFrom);
     const wholeAggregates = deadLetters.filter((d) => d.whole).reduce((n, d) => n + d.count, 0);
     const ps = this.poller.stats || {};
 
@@ -400,7 +408,8 @@ class StreamRun {
       out.push(`  invented            rows ${fmt(acc.inventedRows)}, dead letters ${fmt(acc.inventedDeadLetters)}; ` +
                `destination entries that match no put batch ${acc.destinationMismatches}`);
     }
-    out.push('', `Throughput: ${rowsPerS.toFixed(1)} rows/s (rows / first put to last row seen)`);
+    out.push('', `Throughput: ${rowsPerS.toFixed(1)} rows/s (rows / first put to last row seen); ` +
+             `steady ${steady.toFixed(1)} rows/s while putting (seconds ${steadyFrom}-${steadyTo})`);
     out.push(`Latency put -> queryable: p50 ${ms(lat.p50)} ms, p99 ${ms(lat.p99)} ms, max ${ms(lat.max)} ms ` +
              `(${fmt(lat.count)} rows, SELECT every ${o.monitorMs} ms)`);
     out.push(`Event source mapping: ${fmt(ps.invocations || 0)} invocations, ${fmt(ps.getRecordsCalls || 0)} GetRecords, ` +
@@ -411,10 +420,10 @@ class StreamRun {
     const roleText = roleOrder.filter((r) => cpu.cpuSeconds[r] !== undefined)
       .map((r) => `${r} ${Math.round((cpu.cpuSeconds[r] / cpu.seconds) * 100)}%`).join(', ');
     out.push(`CPU, share of one core over ${cpu.seconds.toFixed(1)} s: ${roleText}; ` +
-             `machine ${(cpu.machineBusyCores * 100).toFixed(0)}% of one core busy of ${cpu.cores * 100}% (all users)`);
+             `machine ${(cpu.machineBusyCores * 100).toFixed(0)}% of one core busy of ${cpu.cores * 100}% (all users), ` +
+             `load average ${this.loadBefore.toFixed(1)} -> ${this.loadAfter.toFixed(1)}`);
     for (const e of this.events) out.push(`Fault: ${e.label} at ${e.t.toFixed(1)} s`);
 
-    const points = series(l, this.t0, (this.tEnd - this.t0) / 1000 + 1);
     if (o.chart) {
       const title = `./dev stream: ${o.shards} shards, ${fmt(o.rate)} ${o.shape}/s${o.kpl ? ', KPL' : ''}` +
                     `${o.gzip ? ', gzip' : ''}, BatchSize ${o.batchSize}, window ${o.window} s, PF ${o.parallelization}`;
@@ -429,7 +438,8 @@ class StreamRun {
                     `p50_ms=${ms(lat.p50)} p99_ms=${ms(lat.p99)}`;
     if (o.jsonOut) {
       fs.writeFileSync(path.resolve(o.jsonOut), JSON.stringify({
-        options: o, ended, accounting: { ...acc }, rowsPerS, latency: { count: lat.count, p50: lat.p50, p99: lat.p99, max: lat.max },
+        options: o, ended, accounting: { ...acc }, rowsPerS, steadyRowsPerS: steady, loadAverage: [this.loadBefore, this.loadAfter],
+        latency: { count: lat.count, p50: lat.p50, p99: lat.p99, max: lat.max },
         wholeAggregateDeadLetters: wholeAggregates, esm: ps, producer: this.producer.done, cpu, events: this.events,
         perSecond: points, notes: this.log, machine,
       }, null, 1) + '\n');
@@ -495,4 +505,6 @@ async function main(argv) {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit at once: idle keep-alive sockets of the HTTP clients would hold the
+// event loop open for a while. (stdout and stderr are synchronous on Linux.)
+process.exit(await main(process.argv.slice(2)));
