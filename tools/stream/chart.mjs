@@ -58,8 +58,17 @@ function panel({ x, y, w, h, points, lines, yLabel, tMax, events }) {
     out.push(`<text x="${px(e.t) + 3}" y="${y + 12}" font-size="10" fill="#c00">${esc(e.label)}</text>`);
   }
   lines.forEach((l, k) => {
-    const pts = points.filter((p) => Number.isFinite(p[l.key])).map((p) => `${px(p.t + 0.5).toFixed(1)},${py(p[l.key]).toFixed(1)}`);
-    if (pts.length) out.push(`<polyline fill="none" stroke="${l.color}" stroke-width="1.8" points="${pts.join(' ')}"/>`);
+    // One polyline per run of seconds that have a value: a gap (no rows that second) stays a gap.
+    let run = [];
+    const flush = () => {
+      if (run.length) out.push(`<polyline fill="none" stroke="${l.color}" stroke-width="1.8" points="${run.join(' ')}"/>`);
+      run = [];
+    };
+    for (const p of points) {
+      if (Number.isFinite(p[l.key])) run.push(`${px(p.t + 0.5).toFixed(1)},${py(p[l.key]).toFixed(1)}`);
+      else flush();
+    }
+    flush();
     const lx = x + w - 150, ly = y + 16 + k * 15;
     out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${l.color}" stroke-width="2"/>`);
     out.push(`<text x="${lx + 24}" y="${ly}" font-size="11">${esc(l.label)}</text>`);

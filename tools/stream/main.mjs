@@ -244,9 +244,9 @@ class StreamRun {
     if (o.killClickhouseAt === null) return;
     const at = this.t0 + o.killClickhouseAt * 1000;
     if (!this.killing && now >= at) {
-      // SIGTERM: ClickHouse closes its ports at once, then takes a few seconds to exit.
+      // SIGKILL, as a crash (tools/servers stop-clickhouse): the server is gone at once.
       const stopping = Date.now();
-      this.events.push({ t: (stopping - this.t0) / 1000, label: 'ClickHouse stopped' });
+      this.events.push({ t: (stopping - this.t0) / 1000, label: 'ClickHouse killed' });
       this.killing = run(path.join(ROOT, 'tools/servers'), ['stop-clickhouse', this.serversDir]).then(() => {
         this.killedAt = stopping;
       });
@@ -389,7 +389,7 @@ class StreamRun {
                  `${o.kpl ? ', KPL' : ''}${o.gzip ? ', gzip' : ''}${o.badRecords ? `, ${o.badRecords * 100}% bad` : ''}; ` +
                  `BatchSize ${o.batchSize}, window ${o.window} s, ParallelizationFactor ${o.parallelization}, ` +
                  `retries ${o.maxRetries}, bisect ${o.noBisect ? 'off' : 'on'}` +
-                 `${o.killClickhouseAt !== null ? `; ClickHouse stopped at ${o.killClickhouseAt} s for ${o.clickhouseDownFor} s` : ''}` +
+                 `${o.killClickhouseAt !== null ? `; ClickHouse killed at ${o.killClickhouseAt} s, started ${o.clickhouseDownFor} s later` : ''}` +
                  `${o.slowClickhouse !== null ? `; ClickHouse ${o.slowClickhouse} ms slower` : ''}`);
     out.push(`Ended: ${ended}.`);
     out.push('', 'Accounting (every record put is in exactly one place):');
@@ -412,7 +412,9 @@ class StreamRun {
              `steady ${steady.toFixed(1)} rows/s while putting (seconds ${steadyFrom}-${steadyTo})`);
     out.push(`Latency put -> queryable: p50 ${ms(lat.p50)} ms, p99 ${ms(lat.p99)} ms, max ${ms(lat.max)} ms ` +
              `(${fmt(lat.count)} rows, SELECT every ${o.monitorMs} ms)`);
-    out.push(`Event source mapping: ${fmt(ps.invocations || 0)} invocations, ${fmt(ps.getRecordsCalls || 0)} GetRecords, ` +
+    const avg = (total, n) => (n ? Math.round(total / n) : 0);
+    out.push(`Event source mapping: ${fmt(ps.invocations || 0)} invocations (${avg(ps.invokeMs, ps.invocations)} ms each), ` +
+             `${fmt(ps.getRecordsCalls || 0)} GetRecords (${avg(ps.getRecordsMs, ps.getRecordsCalls)} ms each), ` +
              `${fmt(ps.functionErrors || 0)} function errors, ${fmt(ps.partials || 0)} partial failures, ` +
              `${fmt(ps.failures || 0)} failed responses, ${fmt(ps.retries || 0)} retries, ${fmt(ps.bisections || 0)} bisections` +
              `${ps.abandoned ? `, ${fmt(ps.abandoned)} records abandoned at stop` : ''}`);

@@ -42,7 +42,7 @@ const MAX_BUFFERED_PER_SHARD = Math.max(10000, cfg.batchSize * cfg.parallelizati
 
 let stopping = false;
 const totals = { getRecordsCalls: 0, getRecordsErrors: 0, read: 0, invocations: 0, functionErrors: 0, partials: 0,
-                 failures: 0, retries: 0, bisections: 0, discarded: 0, abandoned: 0, invokeMs: 0 };
+                 failures: 0, retries: 0, bisections: 0, discarded: 0, abandoned: 0, invokeMs: 0, getRecordsMs: 0 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -156,6 +156,7 @@ class Shard {
       try {
         totals.getRecordsCalls++;
         out = await client.send(new Kinesis.GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(10000, room) }));
+        totals.getRecordsMs += Date.now() - lastCall;
       } catch (err) {
         totals.getRecordsErrors++;
         if (err.name === 'ExpiredIteratorException') iterator = await this.iterator();
