@@ -32,6 +32,7 @@ import { Kinesis, kinesisClient } from './kinesis_client.mjs';
 import { DEAD, DEST, Ledger, ROW } from './ledger.mjs';
 import { parse, usage } from './options.mjs';
 import { SHAPES, isBad } from './records.mjs';
+import { chartTitles, fmt, machineLine, reportLines } from './report.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const HERE = path.join(ROOT, 'tools/stream');
@@ -60,8 +61,6 @@ async function waitFor(what, fn, seconds) {
   throw new Error(`${what} did not happen within ${seconds} s`);
 }
 
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const ms = (v) => (Number.isFinite(v) ? `${Math.round(v)}` : 'nan');
 
 class StreamRun {
   constructor(opts) {
@@ -249,13 +248,16 @@ class StreamRun {
       this.events.push({ t: (stopping - this.t0) / 1000, label: 'ClickHouse killed' });
       this.killing = run(path.join(ROOT, 'tools/servers'), ['stop-clickhouse', this.serversDir]).then(() => {
         this.killedAt = stopping;
-      });
+      }, (err) => this.note(`stream: could not kill ClickHouse: ${err.message}`));
     }
     if (this.killedAt && !this.restarting && now >= this.killedAt + o.clickhouseDownFor * 1000) {
       this.restarting = run(path.join(ROOT, 'tools/servers'), ['start-clickhouse', this.serversDir]).then(() => {
         this.restartedAt = Date.now();
         this.events.push({ t: (this.restartedAt - this.t0) / 1000, label: 'ClickHouse started' });
         this.servers = readEnv(this.serversEnvFile);
+      }, (err) => {
+        this.restartedAt = Date.now();  // the accounting below waits for ClickHouse, and says so if it never came
+        this.note(`stream: could not start ClickHouse again: ${err.message}`);
       });
     }
   }
@@ -379,70 +381,25 @@ class StreamRun {
     // Steady state: rows that became queryable from a quarter of the put time
     // to its end, per second. Equal to the put rate when the pipeline keeps up.
     const points = series(l, this.t0, (this.tEnd - this.t0) / 1000 + 1);
-    const steadyFrom = Math.floor(putSeconds / 4), steadyTo = Math.max(steadyFrom + 1, Math.floor(putSeconds));
-    const steady = points.slice(steadyFrom, steadyTo).reduce((n, p) => n + p.rows, 0) / (steadyTo - steadyFrom);
+    const from = Math.floor(putSeconds / 4), to = Math.max(from + 1, Math.floor(putSeconds));
+    const steady = { from, to, rate: points.slice(from, to).reduce((n, p) => n + p.rows, 0) / (to - from) };
     const wholeAggregates = deadLetters.filter((d) => d.whole).reduce((n, d) => n + d.count, 0);
-    const ps = this.poller.stats || {};
-
-    const out = [];
-    out.push('', `Run: ${o.shards} shards, ${fmt(o.rate)} ${o.shape} records/s for ${o.duration} s` +
-                 `${o.kpl ? ', KPL' : ''}${o.gzip ? ', gzip' : ''}${o.badRecords ? `, ${o.badRecords * 100}% bad` : ''}; ` +
-                 `BatchSize ${o.batchSize}, window ${o.window} s, ParallelizationFactor ${o.parallelization}, ` +
-                 `retries ${o.maxRetries}, bisect ${o.noBisect ? 'off' : 'on'}` +
-                 `${o.killClickhouseAt !== null ? `; ClickHouse killed at ${o.killClickhouseAt} s, started ${o.clickhouseDownFor} s later` : ''}` +
-                 `${o.slowClickhouse !== null ? `; ClickHouse ${o.slowClickhouse} ms slower` : ''}`);
-    out.push(`Ended: ${ended}.`);
-    out.push('', 'Accounting (every record put is in exactly one place):');
-    out.push(`  put                 ${fmt(acc.put).padStart(10)}   (${fmt(acc.badPut)} bad on purpose; puts took ${putSeconds.toFixed(1)} s, ` +
-             `${fmt(acc.put / putSeconds)}/s achieved)`);
-    out.push(`  rows                ${fmt(acc.rows).padStart(10)}`);
-    out.push(`  dead letters        ${fmt(acc.deadLetters).padStart(10)}` +
-             (wholeAggregates ? `   (${fmt(wholeAggregates)} of them whole KPL aggregates: this bootstrap did not de-aggregate)` : ''));
-    out.push(`  on-failure dest.    ${fmt(acc.destination).padStart(10)}   (${destination.length} batches in ${path.relative(process.cwd(), this.destinationFile)})`);
-    out.push(`  missing             ${fmt(acc.missing).padStart(10)}` + (acc.missing ? `   (rec_ids ${acc.missingIds.join(', ')}${acc.missing > acc.missingIds.length ? ', ...' : ''})` : ''));
-    out.push(`  duplicates          ${fmt(acc.duplicates).padStart(10)}   (rows ${fmt(acc.duplicateRows)}, dead letters ${fmt(acc.duplicateDeadLetters)}, ` +
-             `in two places ${fmt(acc.duplicateAcross)})`);
-    out.push(`  unexpected          ${fmt(acc.unexpectedGoodNotRow + acc.unexpectedBadRow).padStart(10)}   (good records dead-lettered ` +
-             `${fmt(acc.unexpectedGoodNotRow)}, bad records written ${fmt(acc.unexpectedBadRow)})`);
-    if (acc.inventedRows || acc.inventedDeadLetters || acc.destinationMismatches) {
-      out.push(`  invented            rows ${fmt(acc.inventedRows)}, dead letters ${fmt(acc.inventedDeadLetters)}; ` +
-               `destination entries that match no put batch ${acc.destinationMismatches}`);
-    }
-    out.push('', `Throughput: ${rowsPerS.toFixed(1)} rows/s (rows / first put to last row seen); ` +
-             `steady ${steady.toFixed(1)} rows/s while putting (seconds ${steadyFrom}-${steadyTo})`);
-    out.push(`Latency put -> queryable: p50 ${ms(lat.p50)} ms, p99 ${ms(lat.p99)} ms, max ${ms(lat.max)} ms ` +
-             `(${fmt(lat.count)} rows, SELECT every ${o.monitorMs} ms)`);
-    const avg = (total, n) => (n ? Math.round(total / n) : 0);
-    out.push(`Event source mapping: ${fmt(ps.invocations || 0)} invocations (${avg(ps.invokeMs, ps.invocations)} ms each), ` +
-             `${fmt(ps.getRecordsCalls || 0)} GetRecords (${avg(ps.getRecordsMs, ps.getRecordsCalls)} ms each), ` +
-             `${fmt(ps.functionErrors || 0)} function errors, ${fmt(ps.partials || 0)} partial failures, ` +
-             `${fmt(ps.failures || 0)} failed responses, ${fmt(ps.retries || 0)} retries, ${fmt(ps.bisections || 0)} bisections` +
-             `${ps.abandoned ? `, ${fmt(ps.abandoned)} records abandoned at stop` : ''}`);
-    const roleOrder = ['kinesalite', 'producer', 'poller', 'emulator', 'bootstrap', 'clickhouse', 'dynalite', 'slow-proxy', 'monitor'];
-    const roleText = roleOrder.filter((r) => cpu.cpuSeconds[r] !== undefined)
-      .map((r) => `${r} ${Math.round((cpu.cpuSeconds[r] / cpu.seconds) * 100)}%`).join(', ');
-    out.push(`CPU, share of one core over ${cpu.seconds.toFixed(1)} s: ${roleText}; ` +
-             `machine ${(cpu.machineBusyCores * 100).toFixed(0)}% of one core busy of ${cpu.cores * 100}% (all users), ` +
-             `load average ${this.loadBefore.toFixed(1)} -> ${this.loadAfter.toFixed(1)}`);
-    for (const e of this.events) out.push(`Fault: ${e.label} at ${e.t.toFixed(1)} s`);
-
+    const figures = {
+      o, ended, acc, lat, rowsPerS, steady, putSeconds, wholeAggregates, cpu, events: this.events,
+      destinationBatches: destination.length, destinationFile: path.relative(process.cwd(), this.destinationFile),
+      esm: this.poller.stats || {}, load: [this.loadBefore, this.loadAfter],
+    };
+    const out = reportLines(figures);
     if (o.chart) {
-      const title = `./dev stream: ${o.shards} shards, ${fmt(o.rate)} ${o.shape}/s${o.kpl ? ', KPL' : ''}` +
-                    `${o.gzip ? ', gzip' : ''}, BatchSize ${o.batchSize}, window ${o.window} s, PF ${o.parallelization}`;
-      const subtitle = `put ${fmt(acc.put)}, rows ${fmt(acc.rows)}, dead letters ${fmt(acc.deadLetters)}, destination ` +
-                       `${fmt(acc.destination)}, missing ${fmt(acc.missing)}, duplicates ${fmt(acc.duplicates)}; ` +
-                       `${rowsPerS.toFixed(0)} rows/s, p50 ${ms(lat.p50)} ms, p99 ${ms(lat.p99)} ms`;
-      fs.writeFileSync(path.resolve(o.chart), svg({ points, events: this.events, title, subtitle }));
+      fs.writeFileSync(path.resolve(o.chart), svg({ points, events: this.events, ...chartTitles(figures) }));
       out.push(`Chart: ${o.chart}`);
     }
-    const machine = `put=${acc.put} rows=${acc.rows} dead_letters=${acc.deadLetters} failed_destination=${acc.destination} ` +
-                    `duplicates=${acc.duplicates} missing=${acc.missing} rows_per_s=${rowsPerS.toFixed(1)} ` +
-                    `p50_ms=${ms(lat.p50)} p99_ms=${ms(lat.p99)}`;
+    const machine = machineLine(figures);
     if (o.jsonOut) {
       fs.writeFileSync(path.resolve(o.jsonOut), JSON.stringify({
-        options: o, ended, accounting: { ...acc }, rowsPerS, steadyRowsPerS: steady, loadAverage: [this.loadBefore, this.loadAfter],
+        options: o, ended, accounting: acc, rowsPerS, steadyRowsPerS: steady.rate, loadAverage: figures.load,
         latency: { count: lat.count, p50: lat.p50, p99: lat.p99, max: lat.max },
-        wholeAggregateDeadLetters: wholeAggregates, esm: ps, producer: this.producer.done, cpu, events: this.events,
+        wholeAggregateDeadLetters: wholeAggregates, esm: figures.esm, producer: this.producer.done, cpu, events: this.events,
         perSecond: points, notes: this.log, machine,
       }, null, 1) + '\n');
     }
