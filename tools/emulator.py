@@ -37,6 +37,15 @@ bootstrap and null otherwise.
 
 Exit status: 0 when every event got an outcome, 2 on an init error, 1 when
 the emulator itself failed (bad arguments, unreadable event, spawn failure).
+
+--serve (instead of EVENT_FILEs) keeps one bootstrap serving for as long as
+stdin is open, for a caller that makes the events itself (tools/stream, the
+local event source mapping). Each request on stdin is a line holding the
+event's length in bytes, then the event; each answer on stdout is one JSON
+line, the same fields as --json-out plus "request_id". An init error is
+answered as outcome "init_error" and the next event starts a new bootstrap,
+as Lambda does. EOF on stdin, SIGTERM or SIGINT stop bootstrap, then the
+emulator; the per-invocation lines go to stderr.
 """
 
 from __future__ import annotations
@@ -270,6 +279,7 @@ class Emulator:
         self.cold_start_pending = False  # the next result reports cold_start_ms
         self.cold_start_ms: float | None = None
         self.child_output = sys.stderr  # where bootstrap's stdout and stderr go
+        self.log = sys.stdout  # the per-invocation lines; stderr when stdout is the --serve channel
 
     def spawn(self):
         with self.state.cond:
@@ -309,7 +319,7 @@ class Emulator:
         st = self.state
         if self.cold_start_ms is None and st.first_next_at is not None:
             self.cold_start_ms = (st.first_next_at - st.spawned_at) * 1000.0
-            print(f"cold_start_ms\t{self.cold_start_ms:.1f}", flush=True)
+            print(f"cold_start_ms\t{self.cold_start_ms:.1f}", file=self.log, flush=True)
 
     def invoke(self, inv: Invocation) -> bool:
         """Serves one event; False when bootstrap reported an init error."""
@@ -367,8 +377,46 @@ class Emulator:
         fields = [inv.event_file, entry["outcome"], one_line(entry["body"])]
         if inv.error_type:
             fields.insert(2, inv.error_type)
-        print("\t".join(fields), flush=True)
+        print("\t".join(fields), file=self.log, flush=True)
         return entry
+
+    def serve(self, inp, out) -> int:
+        """--serve: one invocation per length-prefixed event on inp, one JSON line on out."""
+        self.log = sys.stderr
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        served = 0
+        try:
+            while True:
+                header = inp.readline()
+                if not header.strip():
+                    return 0  # EOF (or an empty line): the caller is done
+                length = int(header)
+                body = inp.read(length)
+                if len(body) != length:
+                    return 1  # the caller went away mid-event
+                served += 1
+                inv = Invocation(f"invocation-{served}", body, self.args.timeout_ms, self.arn)
+                if self.invoke(inv):
+                    entry = self.record(inv)
+                else:
+                    error_type, err_body = self.state.init_error
+                    entry = {"event": inv.event_file, "outcome": "init_error",
+                             "body": err_body.decode("utf-8", errors="replace"),
+                             "error_type": error_type, "duration_ms": None, "cold_start_ms": None}
+                    print(f"{inv.event_file}\tinit_error\t{error_type}", file=self.log, flush=True)
+                    with self.state.cond:
+                        self.state.init_error = None  # a fresh bootstrap gets the next event
+                entry["request_id"] = inv.request_id
+                out.write((json.dumps(entry) + "\n").encode())
+                out.flush()
+        finally:
+            self.stop()
+            with self.state.cond:
+                self.state.stopping = True
+                self.state.cond.notify_all()
+            self.server.shutdown()
+            self.server.server_close()
 
     def run(self, events: list[tuple[str, bytes]]) -> int:
         thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -448,14 +496,28 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--memory-mb", type=int, default=512)
     parser.add_argument("--inherit-env", action="store_true",
                         help="start from this process's environment instead of an empty one")
-    parser.add_argument("events", nargs="+", metavar="EVENT_FILE",
+    parser.add_argument("--serve", action="store_true",
+                        help="take length-prefixed events on stdin, answer JSON lines on stdout")
+    parser.add_argument("events", nargs="*", metavar="EVENT_FILE",
                         help="one file per invocation: the whole JSON event")
     args = parser.parse_args(argv)
     if args.timeout_ms <= 0:
         parser.error("--timeout-ms must be positive")
+    if bool(args.events) == args.serve:
+        parser.error("give EVENT_FILEs or --serve, not both and not neither")
     if not os.access(args.bootstrap, os.X_OK):
         print(f"emulator: {args.bootstrap} is not an executable file", file=sys.stderr)
         return 1
+    if args.serve:
+        def stop_on_signal(signum, _frame):
+            raise SystemExit(128 + signum)  # unwinds through serve(): bootstrap is stopped first
+        signal.signal(signal.SIGTERM, stop_on_signal)
+        signal.signal(signal.SIGINT, stop_on_signal)
+        try:
+            return Emulator(args).serve(sys.stdin.buffer, sys.stdout.buffer)
+        except OSError as e:
+            print(f"emulator: {e}", file=sys.stderr)
+            return 1
     try:
         events = []
         for path in args.events:

@@ -2,10 +2,13 @@
 """Writes the sample Kinesis events in events/ (deterministic: same files every run).
 
     python3 tools/make_events.py [--out events] [--orders N] [--sessions N] [--telemetry-sessions N]
+    python3 tools/make_events.py --orders-jsonl N [--seed S]
 
 Each file is one Lambda invocation event, exactly as Lambda delivers a Kinesis batch.
 The seed workloads' events (shop-clickstream, shop-orders, app-telemetry) come
 from tools/seed_events.py, which also makes them at any volume and batch size.
+--orders-jsonl prints N order payloads instead, one JSON object a line, for
+producers that make their own records (tools/stream, ./dev stream).
 """
 import argparse
 import base64
@@ -110,7 +113,14 @@ def main():
     ap.add_argument("--orders", type=int, default=100)
     ap.add_argument("--sessions", type=int, default=200, help="seed shop sessions")
     ap.add_argument("--telemetry-sessions", type=int, default=60, help="seed app sessions")
+    ap.add_argument("--orders-jsonl", type=int, metavar="N", help="print N orders as JSON lines and stop")
+    ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
+    if a.orders_jsonl is not None:
+        rng = random.Random(a.seed)
+        for i in range(a.orders_jsonl):
+            print(json.dumps(order(rng, i), separators=(",", ":")))
+        return
     files = {
         "orders-batch.json": orders_event(a.orders),
         "clicks-mixed.json": clicks_event(),
