@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <mutex>
 
 namespace k2c {
@@ -38,15 +39,10 @@ size_t write_header(char* data, size_t size, size_t n, void* user) {
     // doubling from 16 KB (a 1 MB event took seven, and as many copies).
     if (name == "content-length") {
       size_t length = 0;
-      for (char ch : value) {
-        if (ch < '0' || ch > '9' || length > (size_t{1} << 40)) {
-          length = 0;
-          break;
-        }
-        length = length * 10 + static_cast<size_t>(ch - '0');
-      }
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
       constexpr size_t kMaxReserve = 64u << 20;  // a bound, whatever a server claims
-      if (length > 0) resp->body.reserve(std::min(length, kMaxReserve) + kResponsePadding);
+      if (ec == std::errc() && end == value.data() + value.size() && length > 0)
+        resp->body.reserve(std::min(length, kMaxReserve) + kResponsePadding);
     }
     headers->emplace_back(std::move(name), std::string(value));
   }

@@ -222,19 +222,19 @@ std::vector<std::string> BatchEncoder::tables_of(std::span<const KinesisRecord> 
   options_ = options;
   options_.table = {};
   std::vector<std::string> tables;
+  auto note = [&](std::string_view t) {
+    if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.emplace_back(t);
+  };
   EncodedBatch ignored;
   for (uint32_t index : which) {
     const std::vector<Payload>* payloads = payloads_of(records[index], index, ignored);
     if (payloads == nullptr) {
-      tables.emplace_back(options.default_table);  // its dead letter belongs to the route's table
+      note(options.default_table);  // its dead letter belongs to the route's table
       continue;
     }
-    for (const Payload& p : *payloads) tables.emplace_back(table_of(p));
+    for (const Payload& p : *payloads) note(table_of(p));
   }
-  std::vector<std::string> distinct;
-  for (auto& t : tables)
-    if (std::find(distinct.begin(), distinct.end(), t) == distinct.end()) distinct.push_back(std::move(t));
-  return distinct;
+  return tables;
 }
 
 int BatchEncoder::column_of(std::string_view key, size_t position, const TablePlan& plan) {

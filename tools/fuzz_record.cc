@@ -17,29 +17,11 @@
 #include <vector>
 
 #include "kinesis/batch.h"
+#include "tests/support/base64_encode.h"
 
 namespace {
 
 using namespace k2c;
-
-std::string base64(std::string_view in) {
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t v = static_cast<uint8_t>(in[i]) << 16 | static_cast<uint8_t>(in[i + 1]) << 8 |
-                       static_cast<uint8_t>(in[i + 2]);
-    out += {a[v >> 18], a[v >> 12 & 63], a[v >> 6 & 63], a[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t v = static_cast<uint8_t>(in[i]) << 16;
-    out += {a[v >> 18], a[v >> 12 & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const uint32_t v = static_cast<uint8_t>(in[i]) << 16 | static_cast<uint8_t>(in[i + 1]) << 8;
-    out += {a[v >> 18], a[v >> 12 & 63], a[v >> 6 & 63], '='};
-  }
-  return out;
-}
 
 const TablePlan& wide_plan() {
   static const TablePlan plan = [] {
@@ -96,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static bool once = (general.set_fast_lane(false), true);
   (void)once;
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const std::string text = data[0] < 128 ? base64(rest) : std::string(rest);
+  const std::string text = data[0] < 128 ? testing::base64_encode(rest) : std::string(rest);
   KinesisRecord record;
   record.data_base64 = text;
   record.event_source_arn = "arn:aws:kinesis:eu-west-1:1:stream/fuzz";

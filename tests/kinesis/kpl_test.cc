@@ -118,10 +118,10 @@ TEST(Kpl, TheZeroRecordAggregateInUnpaddedBase64YieldsNothing) {
 
 // --- aggregates built here -------------------------------------------------
 
-void varint(std::string& out, uint64_t v) { testing::put_varint(out, v); }
-void field(std::string& out, int number, std::string_view bytes) { testing::put_field(out, number, bytes); }
-std::string record(uint64_t key_index, std::string_view data) { return testing::kpl_record(key_index, data); }
-std::string framed(const std::string& message) { return testing::kpl_frame(message); }
+using testing::kpl_frame;
+using testing::kpl_record;
+using testing::put_field;
+using testing::put_varint;
 
 std::vector<Out> split(const std::string& data) {
   Deaggregator d;
@@ -134,51 +134,51 @@ std::vector<Out> split(const std::string& data) {
 
 TEST(Kpl, KeysMayComeAfterTheRecordsThatUseThem) {
   std::string m;
-  field(m, 3, record(1, "second key"));
-  field(m, 3, record(0, "first key"));
-  field(m, 1, "k0");
-  field(m, 1, "k1");
-  EXPECT_EQ(split(framed(m)), (std::vector<Out>{{"k1", "second key"}, {"k0", "first key"}}));
+  put_field(m, 3, kpl_record(1, "second key"));
+  put_field(m, 3, kpl_record(0, "first key"));
+  put_field(m, 1, "k0");
+  put_field(m, 1, "k1");
+  EXPECT_EQ(split(kpl_frame(m)), (std::vector<Out>{{"k1", "second key"}, {"k0", "first key"}}));
 }
 
 TEST(Kpl, MultiByteLengthsAndUnknownFieldsAreRead) {
   std::string m;
-  field(m, 1, "k");
-  field(m, 2, "12345");                // explicit_hash_key_table: read and ignored
+  put_field(m, 1, "k");
+  put_field(m, 2, "12345");                // explicit_hash_key_table: read and ignored
   const std::string big(300, 'x');    // a two-byte length varint
-  std::string r = record(0, big);
-  field(r, 4, std::string("\x0a\x01t", 3));  // a tag
-  field(m, 3, r);
-  varint(m, 9 << 3 | 0);  // an unknown varint field
-  varint(m, 300);
-  EXPECT_EQ(split(framed(m)), (std::vector<Out>{{"k", big}}));
+  std::string r = kpl_record(0, big);
+  put_field(r, 4, std::string("\x0a\x01t", 3));  // a tag
+  put_field(m, 3, r);
+  put_varint(m, 9 << 3 | 0);  // an unknown varint field
+  put_varint(m, 300);
+  EXPECT_EQ(split(kpl_frame(m)), (std::vector<Out>{{"k", big}}));
 }
 
 TEST(Kpl, MalformedAggregatesAreNotAggregates) {
   std::string good;
-  field(good, 1, "k");
-  field(good, 3, record(0, "data"));
-  const std::string frame = framed(good);
+  put_field(good, 1, "k");
+  put_field(good, 3, kpl_record(0, "data"));
+  const std::string frame = kpl_frame(good);
   ASSERT_EQ(split(frame), (std::vector<Out>{{"k", "data"}}));
 
   std::string wrong_md5 = frame;
   wrong_md5.back() ^= 1;
   std::string out_of_range;
-  field(out_of_range, 1, "k");
-  field(out_of_range, 3, record(1, "data"));
+  put_field(out_of_range, 1, "k");
+  put_field(out_of_range, 3, kpl_record(1, "data"));
   std::string no_data;
-  field(no_data, 1, "k");
+  put_field(no_data, 1, "k");
   std::string rec;
-  varint(rec, 1 << 3);
-  varint(rec, 0);
-  field(no_data, 3, rec);
+  put_varint(rec, 1 << 3);
+  put_varint(rec, 0);
+  put_field(no_data, 3, rec);
   std::string huge_length = "\x1a\xff\xff\xff\xff\x0f";  // records, claiming 4 GiB
   std::string group;
-  varint(group, 5 << 3 | 3);  // a group: not in this schema
+  put_varint(group, 5 << 3 | 3);  // a group: not in this schema
   std::string endless_varint(12, '\x80');
 
-  for (const std::string& bad : {wrong_md5, framed(out_of_range), framed(no_data), framed(huge_length),
-                                 framed(group), framed(endless_varint), frame.substr(0, 19),
+  for (const std::string& bad : {wrong_md5, kpl_frame(out_of_range), kpl_frame(no_data), kpl_frame(huge_length),
+                                 kpl_frame(group), kpl_frame(endless_varint), frame.substr(0, 19),
                                  std::string("\xF3\x89\x9A", 3), std::string("plain")})
     EXPECT_EQ(split(bad), (std::vector<Out>{{"<not an aggregate>", ""}})) << bad.size();
 }

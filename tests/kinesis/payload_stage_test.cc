@@ -62,17 +62,13 @@ void encode_both(Batch& b, const TablePlan& p, EncodedBatch& out, const EncodeOp
 
 using testing::kpl_aggregate;
 
-std::string aggregate(const std::vector<std::pair<std::string, std::string>>& users) {
-  return kpl_aggregate(users);
-}
-
 const std::vector<ColumnInfo> kKpl = {{"_sub_sequence_number", "UInt32", "", ""},
                                       {"_partition_key", "String", "", ""},
                                       {"a", "Int8", "", ""}};
 
 TEST(PayloadStage, AnAggregateIsOneRowPerUserRecordWithItsOwnKeyAndSubSequence) {
   Batch b;
-  b.add(aggregate({{"k0", R"({"a":1})"}, {"k1", R"({"a":2})"}, {"k2", R"({"a":3})"}}));
+  b.add(kpl_aggregate({{"k0", R"({"a":1})"}, {"k1", R"({"a":2})"}, {"k2", R"({"a":3})"}}));
   b.add(R"({"a":4})");
   b.finish();
   auto p = plan(kKpl);
@@ -89,7 +85,7 @@ TEST(PayloadStage, AnAggregateIsOneRowPerUserRecordWithItsOwnKeyAndSubSequence) 
 
 TEST(PayloadStage, ABadUserRecordIsDeadLetteredWithItsKeyAndSubSequence) {
   Batch b;
-  b.add(aggregate({{"k0", R"({"a":1})"}, {"k1", R"({"a":999})"}, {"k2", "nope"}}));
+  b.add(kpl_aggregate({{"k0", R"({"a":1})"}, {"k1", R"({"a":999})"}, {"k2", "nope"}}));
   b.finish();
   EncodedBatch out;
   encode_both(b, plan(kKpl), out);
@@ -106,8 +102,8 @@ TEST(PayloadStage, ABadUserRecordIsDeadLetteredWithItsKeyAndSubSequence) {
 
 TEST(PayloadStage, AZeroRecordAggregateYieldsNothingAndAWrongMd5IsOnePayload) {
   Batch b;
-  b.add(aggregate({}));
-  std::string bad = aggregate({{"k", R"({"a":1})"}});
+  b.add(kpl_aggregate({}));
+  std::string bad = kpl_aggregate({{"k", R"({"a":1})"}});
   bad.back() ^= 1;
   b.add(bad);
   b.finish();
@@ -122,14 +118,14 @@ TEST(PayloadStage, AZeroRecordAggregateYieldsNothingAndAWrongMd5IsOnePayload) {
 
 // --- compression -------------------------------------------------------
 
-std::string deflate_with(std::string_view in, int bits) { return testing::deflated(in, bits); }
+using testing::deflated;
 
 const std::vector<ColumnInfo> kRaw = {{"a", "Int8", "", ""}, {"_raw", "String", "", ""}};
 
 TEST(PayloadStage, GzipAndZlibPayloadsAreInflatedAndRawHoldsTheInflatedBytes) {
   Batch b;
-  b.add(deflate_with(R"({"a":5})", 16 + MAX_WBITS));
-  b.add(deflate_with(R"({"a":6})", MAX_WBITS));
+  b.add(deflated(R"({"a":5})", 16 + MAX_WBITS));
+  b.add(deflated(R"({"a":6})", MAX_WBITS));
   b.finish();
   EncodedBatch out;
   encode_both(b, plan(kRaw), out);
@@ -138,10 +134,10 @@ TEST(PayloadStage, GzipAndZlibPayloadsAreInflatedAndRawHoldsTheInflatedBytes) {
 
 TEST(PayloadStage, CorruptGzipIsInvalidCompressionAndABombIsTooLarge) {
   Batch b;
-  std::string g = deflate_with(R"({"a":5})", 16 + MAX_WBITS);
+  std::string g = deflated(R"({"a":5})", 16 + MAX_WBITS);
   g.resize(g.size() - 4);
   b.add(g);
-  b.add(deflate_with(std::string(17u << 20, ' '), 16 + MAX_WBITS));
+  b.add(deflated(std::string(17u << 20, ' '), 16 + MAX_WBITS));
   b.finish();
   EncodedBatch out;
   encode_both(b, plan(kRaw), out);
@@ -165,7 +161,7 @@ TEST(PayloadStage, ZlibLookingTextThatDoesNotInflateIsTakenAsItIs) {
 // --- CloudWatch Logs ---------------------------------------------------
 
 std::string log_message(std::string_view type, std::string_view events) {
-  return deflate_with(std::string(R"({"messageType":")") + std::string(type) +
+  return deflated(std::string(R"({"messageType":")") + std::string(type) +
                           R"(","owner":"123","logGroup":"/aws/lambda/f","logStream":"2024/s",)"
                           R"("subscriptionFilters":["x"],"logEvents":[)" + std::string(events) + "]}",
                       16 + MAX_WBITS);
