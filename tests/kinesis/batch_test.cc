@@ -5,36 +5,14 @@
 
 #include <cstring>
 
-#include "tests/support/base64_encode.h"
+#include "tests/support/record_batch.h"
 
 #include "tests/rowbinary/encoder_test_util.h"
 
 namespace k2c {
 namespace {
 
-struct Fixture {
-  std::vector<std::string> data;  // base64 texts (owned)
-  std::vector<KinesisRecord> records;
-  std::vector<uint32_t> which;
-
-  void add(std::string_view payload, bool encode = true) {
-    data.push_back(encode ? testing::base64_encode(payload) : std::string(payload));
-  }
-  void finish() {
-    static const char* seqs[] = {"1", "2", "3", "4", "5", "6", "7", "8"};
-    for (size_t i = 0; i < data.size(); ++i) {
-      KinesisRecord r;
-      r.data_base64 = data[i];
-      r.event_source_arn = "arn:s";
-      r.shard_id = "shard-1";
-      r.sequence_number = seqs[i];
-      r.partition_key = "pk";
-      r.arrival_timestamp = "1700000000.5";
-      records.push_back(r);
-      which.push_back(static_cast<uint32_t>(i));
-    }
-  }
-};
+using Fixture = testing::RecordBatch;
 
 TablePlan plan(std::vector<ColumnInfo> columns) {
   auto p = TablePlan::build(columns);

@@ -10,7 +10,7 @@
 
 #include "kinesis/batch.h"
 #include "tests/rowbinary/encoder_test_util.h"
-#include "tests/support/base64_encode.h"
+#include "tests/support/record_batch.h"
 #include "tests/support/producers.h"
 
 namespace k2c {
@@ -18,26 +18,11 @@ namespace {
 
 using testing::to_hex;
 
-struct Batch {
-  std::vector<std::string> data;
-  std::vector<KinesisRecord> records;
-  std::vector<uint32_t> which;
-
-  void add(std::string payload) { data.push_back(testing::base64_encode(payload)); }
-  void finish() {
-    static const char* seqs[] = {"101", "102", "103", "104", "105", "106"};
-    for (size_t i = 0; i < data.size(); ++i) {
-      KinesisRecord r;
-      r.data_base64 = data[i];
-      r.event_source_arn = "arn:s";
-      r.shard_id = "shard-1";
-      r.sequence_number = seqs[i];
-      r.partition_key = "outer";
-      r.arrival_timestamp = "1700000000.5";
-      records.push_back(r);
-      which.push_back(static_cast<uint32_t>(i));
-    }
-  }
+// Sequence numbers 101, 102, ...; partition key "outer" (the record's, as
+// against a KPL user record's own).
+struct Batch : testing::RecordBatch {
+  Batch() : RecordBatch(101, "outer") {}
+  void add(std::string payload) { RecordBatch::add(payload); }
 };
 
 TablePlan plan(std::vector<ColumnInfo> columns) {
